@@ -1,0 +1,323 @@
+namespace DistGrad;
+
+/// <summary>
+/// Runs a backward pass: counts dependencies from the roots, executes ready nodes latest-created first,
+/// sums gradients that arrive on several edges, calls hooks in PyTorch's order, accumulates into leaves
+/// (or captures gradients for <see cref="Autograd.Grad(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor?}?, bool?, bool, bool)"/>)
+/// and frees saved tensors unless the graph is kept.
+/// </summary>
+internal sealed class Engine
+{
+    private readonly bool _keepGraph;
+    private readonly bool _createGraph;
+    private readonly HashSet<Storage> _userGradStorages = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Node, int> _dependencies = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Node, Tensor?[]> _buffers = new(ReferenceEqualityComparer.Instance);
+
+    // Only set when the caller names inputs: which nodes must run, and where gradients are captured.
+    private HashSet<Node>? _mustRun;
+    private readonly List<(Node Node, int Slot, int Index)> _captures = [];
+
+    private Engine(bool keepGraph, bool createGraph)
+    {
+        _keepGraph = keepGraph;
+        _createGraph = createGraph;
+    }
+
+    /// <summary>
+    /// Backpropagates <paramref name="rootGrads"/> from <paramref name="roots"/>. With <paramref name="inputs"/>,
+    /// only those receive gradients: captured and returned when <paramref name="accumulate"/> is false
+    /// (Autograd.Grad), accumulated into their Grad when true (Backward(inputs:)).
+    /// </summary>
+    public static Tensor?[] Run(
+        IReadOnlyList<Tensor> roots, IReadOnlyList<Tensor> rootGrads, bool keepGraph, bool createGraph,
+        IReadOnlyList<Tensor>? inputs, bool accumulate)
+    {
+        var engine = new Engine(keepGraph, createGraph);
+        using (createGraph ? Autograd.EnableGrad() : Autograd.NoGrad())
+        {
+            return engine.Execute(roots, rootGrads, inputs, accumulate);
+        }
+    }
+
+    private Tensor?[] Execute(IReadOnlyList<Tensor> roots, IReadOnlyList<Tensor> rootGrads, IReadOnlyList<Tensor>? inputs, bool accumulate)
+    {
+        var rootEdges = new List<(Node Node, int Slot, Tensor Grad)>();
+        for (var i = 0; i < roots.Count; i++)
+        {
+            var (node, slot) = roots[i].GradientEdge();
+            if (node == null)
+            {
+                throw new InvalidOperationException($"element {i} of tensors does not require grad and does not have a grad_fn");
+            }
+
+            _userGradStorages.Add(rootGrads[i].Storage);
+            rootEdges.Add((node, slot, rootGrads[i]));
+        }
+
+        CountDependencies(rootEdges.Select(e => e.Node));
+        var captured = inputs == null ? [] : new Tensor?[inputs.Count];
+        if (inputs != null)
+        {
+            PlanForInputs(inputs, accumulate, rootEdges.Select(e => e.Node));
+        }
+
+        var ready = new PriorityQueue<Node, long>();
+        foreach (var (node, slot, grad) in rootEdges)
+        {
+            AddToBuffer(node, slot, grad);
+        }
+
+        foreach (var node in rootEdges.Select(e => e.Node).Distinct(ReferenceEqualityComparer.Instance).Cast<Node>())
+        {
+            if (_dependencies.GetValueOrDefault(node) == 0)
+            {
+                ready.Enqueue(node, -node.SequenceNr);
+            }
+        }
+
+        while (ready.TryDequeue(out var node, out _))
+        {
+            var grads = _buffers.Remove(node, out var b) ? b : new Tensor?[node.NumOutputs];
+            RunNode(node, grads, captured, ready);
+        }
+
+        if (inputs != null && accumulate)
+        {
+            // Non-leaf inputs of Backward(inputs:) get their gradient stored in Grad, as PyTorch does.
+            for (var i = 0; i < inputs.Count; i++)
+            {
+                if (!inputs[i].IsLeaf && captured[i] is { } g)
+                {
+                    inputs[i].Grad = inputs[i].Grad == null ? g.Detach().Clone() : inputs[i].Grad! + g;
+                }
+            }
+        }
+
+        return captured;
+    }
+
+    private void RunNode(Node node, Tensor?[] grads, Tensor?[] captured, PriorityQueue<Node, long> ready)
+    {
+        var anyGrad = grads.Any(g => g != null);
+        if (anyGrad)
+        {
+            grads = node.CallPreHooks(grads, _createGraph);
+        }
+
+        foreach (var (captureNode, slot, index) in _captures)
+        {
+            if (ReferenceEquals(captureNode, node) && grads[slot] is { } g)
+            {
+                captured[index] = captured[index] is { } previous ? previous + g : g;
+            }
+        }
+
+        if (_mustRun != null && !_mustRun.Contains(node))
+        {
+            return;
+        }
+
+        if (node is AccumulateGrad accumulator)
+        {
+            if (grads[0] is { } g)
+            {
+                accumulator.Accumulate(g, _createGraph, _userGradStorages.Contains(g.Storage));
+            }
+
+            return;
+        }
+
+        var gradInputs = anyGrad ? node.Apply(grads) : new Tensor?[node.Edges.Length];
+        if (anyGrad && node.HasPostHooks)
+        {
+            gradInputs = node.CallPostHooks(gradInputs, grads);
+        }
+
+        if (!_keepGraph)
+        {
+            node.ReleaseVariables();
+        }
+
+        if (gradInputs.Length != node.Edges.Length)
+        {
+            throw new InvalidOperationException($"function {node.Name} returned an incorrect number of gradients (expected {node.Edges.Length}, got {gradInputs.Length})");
+        }
+
+        for (var i = 0; i < node.Edges.Length; i++)
+        {
+            var (next, slot) = node.Edges[i];
+            if (next == null)
+            {
+                continue;
+            }
+
+            if (gradInputs[i] is { } g)
+            {
+                AddToBuffer(next, slot, Validate(node, i, g));
+            }
+
+            if (--_dependencies[next] == 0)
+            {
+                ready.Enqueue(next, -next.SequenceNr);
+            }
+        }
+    }
+
+    /// <summary>Sums a gradient back to its input's shape when it was broadcast, and casts it to the input's dtype.</summary>
+    private static Tensor Validate(Node node, int index, Tensor grad)
+    {
+        var meta = node.InputMetas[index];
+        if (!Shapes.SameShape(grad.ShapeRef, meta.Shape))
+        {
+            if (!Shapes.ExpandableTo(meta.Shape, grad.ShapeRef))
+            {
+                throw new InvalidOperationException(
+                    $"Function {node.Name} returned an invalid gradient at index {index} - got {Shapes.Format(grad.ShapeRef)} but expected shape compatible with {Shapes.Format(meta.Shape)}");
+            }
+
+            grad = grad.SumTo(meta.Shape);
+        }
+
+        if (grad.DType != meta.DType)
+        {
+            if (!grad.DType.IsFloating())
+            {
+                throw new InvalidOperationException(
+                    $"Function {node.Name} returned an invalid gradient at index {index} - expected dtype {meta.DType.TorchName()} but got {grad.DType.TorchName()}");
+            }
+
+            grad = grad.To(meta.DType);
+        }
+
+        return grad;
+    }
+
+    private void AddToBuffer(Node node, int slot, Tensor grad)
+    {
+        if (!_buffers.TryGetValue(node, out var buffer))
+        {
+            buffer = new Tensor?[node.NumOutputs];
+            _buffers[node] = buffer;
+        }
+
+        buffer[slot] = buffer[slot] is { } existing ? existing + grad : grad;
+    }
+
+    private void CountDependencies(IEnumerable<Node> rootNodes)
+    {
+        var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<Node>();
+        foreach (var root in rootNodes)
+        {
+            if (seen.Add(root))
+            {
+                stack.Push(root);
+            }
+        }
+
+        while (stack.TryPop(out var node))
+        {
+            foreach (var (next, _) in node.Edges)
+            {
+                if (next == null)
+                {
+                    continue;
+                }
+
+                _dependencies[next] = _dependencies.GetValueOrDefault(next) + 1;
+                if (seen.Add(next))
+                {
+                    stack.Push(next);
+                }
+            }
+        }
+    }
+
+    /// <summary>Marks the nodes that lie on a path to an input and where each input's gradient is captured.</summary>
+    private void PlanForInputs(IReadOnlyList<Tensor> inputs, bool accumulate, IEnumerable<Node> rootNodes)
+    {
+        var targets = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var input = inputs[i];
+            if (!input.RequiresGrad)
+            {
+                throw new InvalidOperationException("One of the differentiated Tensors does not require grad");
+            }
+
+            var (node, slot) = input.GradientEdge();
+            if (accumulate && node is AccumulateGrad)
+            {
+                targets.Add(node);
+                continue;
+            }
+
+            _captures.Add((node!, slot, i));
+            targets.Add(node!);
+        }
+
+        // A node must run when one of its next nodes must run or is a capture target; a leaf accumulator
+        // runs only when Backward(inputs:) names its leaf.
+        _mustRun = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var reaches = new Dictionary<Node, bool>(ReferenceEqualityComparer.Instance);
+        foreach (var node in rootNodes)
+        {
+            Reaches(node, targets, reaches);
+        }
+
+        foreach (var (node, reach) in reaches)
+        {
+            if (node is AccumulateGrad)
+            {
+                if (accumulate && targets.Contains(node))
+                {
+                    _mustRun.Add(node);
+                }
+            }
+            else if (reach && node.Edges.Any(e => e.Node != null && reaches[e.Node]))
+            {
+                _mustRun.Add(node);
+            }
+        }
+    }
+
+    /// <summary>Whether a target can be reached from <paramref name="start"/> (the node itself included); iterative to survive deep graphs.</summary>
+    private static bool Reaches(Node start, HashSet<Node> targets, Dictionary<Node, bool> memo)
+    {
+        var stack = new Stack<(Node Node, bool Expanded)>();
+        stack.Push((start, false));
+        while (stack.TryPop(out var item))
+        {
+            var (node, expanded) = item;
+            if (memo.ContainsKey(node) && !expanded)
+            {
+                continue;
+            }
+
+            if (!expanded)
+            {
+                stack.Push((node, true));
+                foreach (var (next, _) in node.Edges)
+                {
+                    if (next != null && !memo.ContainsKey(next))
+                    {
+                        stack.Push((next, false));
+                    }
+                }
+
+                continue;
+            }
+
+            var reach = targets.Contains(node);
+            foreach (var (next, _) in node.Edges)
+            {
+                reach |= next != null && memo.GetValueOrDefault(next);
+            }
+
+            memo[node] = reach;
+        }
+
+        return memo[start];
+    }
+}

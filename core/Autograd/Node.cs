@@ -1,0 +1,143 @@
+namespace DistGrad;
+
+/// <summary>What a node remembers of one input: enough to check and shape the gradient it returns for it.</summary>
+internal readonly record struct InputMeta(int[] Shape, DType DType, Device Device);
+
+/// <summary>
+/// One backward function in the graph (PyTorch's torch.autograd.graph.Node): its name, edges to the nodes
+/// of its inputs, and hooks. The engine calls <see cref="Apply"/> with the gradients of its outputs.
+/// </summary>
+public abstract class Node
+{
+    private static long s_nextSequenceNr;
+
+    private readonly List<(int OutputNr, Func<Tensor, Tensor?> Hook)> _tensorPreHooks = [];
+    private readonly List<Func<Tensor?[], Tensor?[]?>> _preHooks = [];
+    private readonly List<Func<Tensor?[], Tensor?[], Tensor?[]?>> _postHooks = [];
+    private Dictionary<int, Tensor>? _retainedGrads;
+
+    private protected Node((Node? Node, int InputNr)[] edges, InputMeta[] inputMetas, int numOutputs = 1)
+    {
+        Edges = edges;
+        InputMetas = inputMetas;
+        NumOutputs = numOutputs;
+        SequenceNr = Interlocked.Increment(ref s_nextSequenceNr);
+    }
+
+    /// <summary>PyTorch's class name of the node, e.g. "MulBackward0".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>One entry per tensor input: the node that receives its gradient and which of that node's outputs it is.</summary>
+    public IReadOnlyList<(Node? Node, int InputNr)> NextFunctions => Edges;
+
+    internal (Node? Node, int InputNr)[] Edges { get; }
+
+    internal InputMeta[] InputMetas { get; }
+
+    internal int NumOutputs { get; }
+
+    /// <summary>Creation order; the engine runs later nodes first among those that are ready.</summary>
+    internal long SequenceNr { get; private protected set; }
+
+    /// <summary>Given gradients of the outputs, returns one gradient (or null) per input.</summary>
+    internal abstract Tensor?[] Apply(Tensor?[] gradOutputs);
+
+    /// <summary>Frees saved tensors once the graph will not be run again.</summary>
+    internal virtual void ReleaseVariables()
+    {
+    }
+
+    /// <summary>Whether the gradient of input <paramref name="index"/> is wanted by anyone.</summary>
+    public bool NeedsInputGrad(int index) => Edges[index].Node != null;
+
+    public override string ToString() => $"<{Name}>";
+
+    // ---------------------------------------------------------------- hooks
+
+    /// <summary>
+    /// Single-input form: <paramref name="hook"/> sees the gradient this node passes to its input and may
+    /// return a replacement (null keeps it).
+    /// </summary>
+    public HookHandle RegisterHook(Func<Tensor, Tensor?> hook)
+    {
+        if (Edges.Length != 1)
+        {
+            throw new InvalidOperationException(
+                $"RegisterHook(Func<Tensor, Tensor?>) needs a node with one input, but {Name} has {Edges.Length}; use the (gradInputs, gradOutputs) form");
+        }
+
+        return RegisterHook((gradInputs, _) => gradInputs[0] is { } g && hook(g) is { } r ? [r] : null);
+    }
+
+    /// <summary>PyTorch's Node.register_hook: (gradInputs, gradOutputs) → replacement gradInputs, or null to keep them.</summary>
+    public HookHandle RegisterHook(Func<Tensor?[], Tensor?[], Tensor?[]?> hook) => HookHandle.Add(_postHooks, hook);
+
+    /// <summary>PyTorch's Node.register_prehook: gradOutputs → replacement gradOutputs, or null to keep them.</summary>
+    public HookHandle RegisterPrehook(Func<Tensor?[], Tensor?[]?> hook) => HookHandle.Add(_preHooks, hook);
+
+    /// <summary>A hook of the tensor that is output <paramref name="outputNr"/> of this node.</summary>
+    internal HookHandle AddTensorPreHook(int outputNr, Func<Tensor, Tensor?> hook) => HookHandle.Add(_tensorPreHooks, (outputNr, hook));
+
+    internal void AddRetainGrad(int outputNr, Tensor tensor) => (_retainedGrads ??= [])[outputNr] = tensor;
+
+    /// <summary>Tensor hooks, retain-grad, then node pre-hooks — PyTorch's order before a node runs.</summary>
+    internal Tensor?[] CallPreHooks(Tensor?[] grads, bool createGraph)
+    {
+        foreach (var (outputNr, hook) in _tensorPreHooks.ToArray())
+        {
+            if (grads[outputNr] is { } g && hook(g) is { } replaced)
+            {
+                grads[outputNr] = CheckHookResult(replaced, g, "tensor hook");
+            }
+        }
+
+        if (_retainedGrads != null)
+        {
+            foreach (var (outputNr, tensor) in _retainedGrads)
+            {
+                if (grads[outputNr] is { } g)
+                {
+                    tensor.Grad = tensor.Grad == null
+                        ? (createGraph ? g : g.Detach()).Clone()
+                        : tensor.Grad + g;
+                }
+            }
+        }
+
+        foreach (var hook in _preHooks.ToArray())
+        {
+            if (hook(grads) is { } replaced)
+            {
+                grads = CheckHookCount(replaced, grads.Length, "pre-hook");
+            }
+        }
+
+        return grads;
+    }
+
+    internal Tensor?[] CallPostHooks(Tensor?[] gradInputs, Tensor?[] gradOutputs)
+    {
+        foreach (var hook in _postHooks.ToArray())
+        {
+            if (hook(gradInputs, gradOutputs) is { } replaced)
+            {
+                gradInputs = CheckHookCount(replaced, gradInputs.Length, "hook");
+            }
+        }
+
+        return gradInputs;
+    }
+
+    internal bool HasPostHooks => _postHooks.Count > 0;
+
+    private Tensor?[] CheckHookCount(Tensor?[] replaced, int expected, string what) =>
+        replaced.Length == expected
+            ? replaced
+            : throw new InvalidOperationException($"a {what} of {Name} returned {replaced.Length} gradients, but {expected} were expected");
+
+    private Tensor CheckHookResult(Tensor replaced, Tensor original, string what) =>
+        Shapes.SameShape(replaced.ShapeRef, original.ShapeRef)
+            ? replaced
+            : throw new InvalidOperationException(
+                $"a {what} on an output of {Name} returned a gradient of shape {Shapes.Format(replaced.ShapeRef)}, but the gradient has shape {Shapes.Format(original.ShapeRef)}");
+}

@@ -1,0 +1,45 @@
+namespace DistGrad;
+
+/// <summary>A backward rule: gradient of the output in, one gradient (or null) per input out.</summary>
+internal delegate Tensor?[] BackwardFn(OpNode node, Tensor grad);
+
+/// <summary>The node every built-in op records: a name, its saved tensors and its backward rule.</summary>
+internal sealed class OpNode : Node
+{
+    private readonly string _name;
+    private readonly BackwardFn _backward;
+    private readonly SavedTensor?[] _saved;
+
+    public OpNode(string name, BackwardFn backward, (Node? Node, int InputNr)[] edges, InputMeta[] metas, Tensor?[]? saved, object? state)
+        : base(edges, metas)
+    {
+        _name = name;
+        _backward = backward;
+        _saved = saved == null ? [] : Array.ConvertAll(saved, t => t == null ? null : new SavedTensor(t));
+        State = state;
+    }
+
+    public override string Name => _name;
+
+    /// <summary>Non-tensor facts the backward needs (dims, shapes, exponents).</summary>
+    public object? State { get; }
+
+    public T StateAs<T>() => (T)State!;
+
+    /// <summary>A saved tensor; only read it on the path that saved it (entries saved as null are not wanted).</summary>
+    public Tensor Saved(int index) => (_saved[index] ?? throw new InvalidOperationException($"{Name} did not save tensor {index}")).Unpack();
+
+    public int[] InputShape(int index) => InputMetas[index].Shape;
+
+    internal long SavedBytes => _saved.Sum(s => s?.Bytes ?? 0);
+
+    internal override Tensor?[] Apply(Tensor?[] gradOutputs) => _backward(this, gradOutputs[0]!);
+
+    internal override void ReleaseVariables()
+    {
+        foreach (var s in _saved)
+        {
+            s?.Release();
+        }
+    }
+}
