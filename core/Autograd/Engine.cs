@@ -102,7 +102,7 @@ internal sealed class Engine
         var anyGrad = grads.Any(g => g != null);
         if (anyGrad)
         {
-            grads = node.CallPreHooks(grads, _createGraph);
+            grads = node.CallPreHooks(grads);
         }
 
         foreach (var (captureNode, slot, index) in _captures)

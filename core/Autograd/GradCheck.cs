@@ -31,12 +31,16 @@ public static class GradCheck
             }
         }
 
+        // Analytical Jacobians first: the finite differences perturb the inputs in place, which would
+        // (rightly) invalidate the tensors the output's graph saved.
         var output = function(inputs);
         var outCount = output.Numel;
-        foreach (var i in differentiable)
+        var analyticals = differentiable.Select(i => Analytical(output, inputs[i], outCount)).ToArray();
+        for (var c = 0; c < differentiable.Length; c++)
         {
+            var i = differentiable[c];
+            var analytical = analyticals[c];
             var numerical = Numerical(function, inputs, i, outCount, eps);
-            var analytical = Analytical(output, inputs[i], outCount);
             if (!AllClose(analytical, numerical, atol, rtol))
             {
                 if (!raiseException)

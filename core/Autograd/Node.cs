@@ -11,10 +11,10 @@ public abstract class Node
 {
     private static long s_nextSequenceNr;
 
-    private readonly List<(int OutputNr, Func<Tensor, Tensor?> Hook)> _tensorPreHooks = [];
+    // Tensor hooks, retain-grad and node pre-hooks share one list: PyTorch 1.13 runs them in the order
+    // they were registered (a tensor hook registered after RetainGrad does not change the retained grad).
     private readonly List<Func<Tensor?[], Tensor?[]?>> _preHooks = [];
     private readonly List<Func<Tensor?[], Tensor?[], Tensor?[]?>> _postHooks = [];
-    private Dictionary<int, Tensor>? _retainedGrads;
 
     private protected Node((Node? Node, int InputNr)[] edges, InputMeta[] inputMetas, int numOutputs = 1)
     {
@@ -76,34 +76,34 @@ public abstract class Node
     public HookHandle RegisterPrehook(Func<Tensor?[], Tensor?[]?> hook) => HookHandle.Add(_preHooks, hook);
 
     /// <summary>A hook of the tensor that is output <paramref name="outputNr"/> of this node.</summary>
-    internal HookHandle AddTensorPreHook(int outputNr, Func<Tensor, Tensor?> hook) => HookHandle.Add(_tensorPreHooks, (outputNr, hook));
+    internal HookHandle AddTensorPreHook(int outputNr, Func<Tensor, Tensor?> hook) =>
+        RegisterPrehook(grads =>
+        {
+            if (grads[outputNr] is not { } g || hook(g) is not { } replaced)
+            {
+                return null;
+            }
 
-    internal void AddRetainGrad(int outputNr, Tensor tensor) => (_retainedGrads ??= [])[outputNr] = tensor;
+            var result = (Tensor?[])grads.Clone();
+            result[outputNr] = CheckHookResult(replaced, g, "tensor hook");
+            return result;
+        });
 
-    /// <summary>Tensor hooks, retain-grad, then node pre-hooks — PyTorch's order before a node runs.</summary>
-    internal Tensor?[] CallPreHooks(Tensor?[] grads, bool createGraph)
+    /// <summary>Keeps the gradient of output <paramref name="outputNr"/> in <paramref name="tensor"/>.Grad.</summary>
+    internal void AddRetainGrad(int outputNr, Tensor tensor) =>
+        RegisterPrehook(grads =>
+        {
+            if (grads[outputNr] is { } g)
+            {
+                tensor.Grad = tensor.Grad == null ? (Autograd.IsGradEnabled ? g : g.Detach()).Clone() : tensor.Grad + g;
+            }
+
+            return null;
+        });
+
+    /// <summary>Runs the pre-hooks in registration order; each may replace the gradients of the outputs.</summary>
+    internal Tensor?[] CallPreHooks(Tensor?[] grads)
     {
-        foreach (var (outputNr, hook) in _tensorPreHooks.ToArray())
-        {
-            if (grads[outputNr] is { } g && hook(g) is { } replaced)
-            {
-                grads[outputNr] = CheckHookResult(replaced, g, "tensor hook");
-            }
-        }
-
-        if (_retainedGrads != null)
-        {
-            foreach (var (outputNr, tensor) in _retainedGrads)
-            {
-                if (grads[outputNr] is { } g)
-                {
-                    tensor.Grad = tensor.Grad == null
-                        ? (createGraph ? g : g.Detach()).Clone()
-                        : tensor.Grad + g;
-                }
-            }
-        }
-
         foreach (var hook in _preHooks.ToArray())
         {
             if (hook(grads) is { } replaced)

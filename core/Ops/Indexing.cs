@@ -16,6 +16,29 @@ public sealed partial class Tensor
         set => Index(indices).CopyFrom(value);
     }
 
+    // Integer-only overloads: an int also converts to Tensor (through float), and without an exact
+    // match "x[0]" would pick the mask indexer.
+    [IndexerName("Masked")]
+    public Tensor this[int i]
+    {
+        get => Index([i]);
+        set => Index([i]).CopyFrom(value);
+    }
+
+    [IndexerName("Masked")]
+    public Tensor this[int i, int j]
+    {
+        get => Index([i, j]);
+        set => Index([i, j]).CopyFrom(value);
+    }
+
+    [IndexerName("Masked")]
+    public Tensor this[int i, int j, int k]
+    {
+        get => Index([i, j, k]);
+        set => Index([i, j, k]).CopyFrom(value);
+    }
+
     /// <summary>Boolean-mask indexing: get the selected elements as 1-D, or assign where the mask is true.</summary>
     [IndexerName("Masked")]
     public Tensor this[Tensor mask]
