@@ -129,6 +129,11 @@ internal sealed class Engine
         }
 
         var gradInputs = anyGrad ? node.Apply(grads) : new Tensor?[node.Edges.Length];
+        if (Autograd.IsAnomalyEnabled)
+        {
+            CheckForNan(node, gradInputs);
+        }
+
         if (anyGrad && node.HasPostHooks)
         {
             gradInputs = node.CallPostHooks(gradInputs, grads);
@@ -160,6 +165,20 @@ internal sealed class Engine
             if (--_dependencies[next] == 0)
             {
                 ready.Enqueue(next, -next.SequenceNr);
+            }
+        }
+    }
+
+    private static void CheckForNan(Node node, Tensor?[] gradInputs)
+    {
+        for (var i = 0; i < gradInputs.Length; i++)
+        {
+            if (gradInputs[i] is { } g && g.DType.IsFloating() && g.IsNan().Any().Item() != 0)
+            {
+                var site = node.ForwardTrace is { } trace
+                    ? $" The forward call that created {node.Name} was:{Environment.NewLine}{trace}"
+                    : " (the node was created outside DetectAnomaly, so its forward call site was not recorded)";
+                throw new InvalidOperationException($"Function '{node.Name}' returned nan values in its {i}th output.{site}");
             }
         }
     }

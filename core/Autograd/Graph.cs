@@ -43,6 +43,11 @@ internal static class Graph
         }
 
         var node = new OpNode(name, backward, edges, metas, saved, state);
+        if (Autograd.IsAnomalyEnabled)
+        {
+            node.ForwardTrace = Autograd.CaptureForwardSite();
+        }
+
         output.GradFn = node;
         output.OutputNr = 0;
         return output;

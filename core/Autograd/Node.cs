@@ -39,6 +39,9 @@ public abstract class Node
     /// <summary>Creation order; the engine runs later nodes first among those that are ready.</summary>
     internal long SequenceNr { get; private protected set; }
 
+    /// <summary>Where user code created this node in forward (recorded under <see cref="Autograd.DetectAnomaly"/>).</summary>
+    public string? ForwardTrace { get; internal set; }
+
     /// <summary>Given gradients of the outputs, returns one gradient (or null) per input.</summary>
     internal abstract Tensor?[] Apply(Tensor?[] gradOutputs);
 
