@@ -63,22 +63,22 @@ public static class GradCheck
     {
         var input = inputs[which];
         var jacobian = new double[input.Numel * outCount];
-        using (Autograd.NoGrad())
+
+        // Perturb the data directly (no history); evaluate with grad mode as the caller has it, so that
+        // functions which differentiate inside (second-order checks) still work.
+        var data = input.Detach();
+        for (var j = 0; j < input.Numel; j++)
         {
-            var data = input.Detach();
-            for (var j = 0; j < input.Numel; j++)
+            var element = ElementView(data, j);
+            var original = element.Item();
+            element.FillInPlace(original + eps);
+            var plus = function(inputs).ToArray<double>();
+            element.FillInPlace(original - eps);
+            var minus = function(inputs).ToArray<double>();
+            element.FillInPlace(original);
+            for (var k = 0; k < outCount; k++)
             {
-                var element = ElementView(data, j);
-                var original = element.Item();
-                element.FillInPlace(original + eps);
-                var plus = function(inputs).ToArray<double>();
-                element.FillInPlace(original - eps);
-                var minus = function(inputs).ToArray<double>();
-                element.FillInPlace(original);
-                for (var k = 0; k < outCount; k++)
-                {
-                    jacobian[(j * outCount) + k] = (plus[k] - minus[k]) / (2 * eps);
-                }
+                jacobian[(j * outCount) + k] = (plus[k] - minus[k]) / (2 * eps);
             }
         }
 

@@ -95,7 +95,7 @@ internal sealed class TensorFormatter
             suffixes.Add("requires_grad=True");
         }
 
-        return "tensor(" + AddSuffixes(body, suffixes, indent: 7) + ")";
+        return AddSuffixes("tensor(" + body, suffixes, indent: 7) + ")";
     }
 
     private static string AddSuffixes(string body, List<string> suffixes, int indent)

@@ -52,12 +52,12 @@ internal sealed partial class CpuKernels
             switch (op)
             {
                 case UnaryOp.Neg: TensorPrimitives.Negate(row, output); break;
-                case UnaryOp.Exp: TensorPrimitives.Exp(row, output); break;
-                case UnaryOp.Log: TensorPrimitives.Log(row, output); break;
+                case UnaryOp.Exp: Exp(row, output); break;
+                case UnaryOp.Log: Log(row, output); break;
                 case UnaryOp.Sqrt: TensorPrimitives.Sqrt(row, output); break;
                 case UnaryOp.Abs: TensorPrimitives.Abs(row, output); break;
-                case UnaryOp.Tanh: TensorPrimitives.Tanh(row, output); break;
-                case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(row, output); break;
+                case UnaryOp.Tanh: Tanh(row, output); break;
+                case UnaryOp.Sigmoid: Sigmoid(row, output); break;
                 case UnaryOp.Relu: Relu(row, output); break;
                 case UnaryOp.Sign: Sign(row, output); break;
                 case UnaryOp.Reciprocal: TensorPrimitives.Divide(T.One, row, output); break;
@@ -71,6 +71,45 @@ internal sealed partial class CpuKernels
         }
 
         return result;
+    }
+
+    // Transcendentals go through the C runtime's correctly rounded scalar functions: TensorPrimitives'
+    // vector approximations are off by an ulp at exact points (exp(0) = 1.0000001, tanh(0) = -6e-8),
+    // which PyTorch's are not.
+    private static void Exp<T>(ReadOnlySpan<T> x, Span<T> output)
+        where T : IFloatingPointIeee754<T>
+    {
+        for (var i = 0; i < x.Length; i++)
+        {
+            output[i] = T.Exp(x[i]);
+        }
+    }
+
+    private static void Log<T>(ReadOnlySpan<T> x, Span<T> output)
+        where T : IFloatingPointIeee754<T>
+    {
+        for (var i = 0; i < x.Length; i++)
+        {
+            output[i] = T.Log(x[i]);
+        }
+    }
+
+    private static void Tanh<T>(ReadOnlySpan<T> x, Span<T> output)
+        where T : IFloatingPointIeee754<T>
+    {
+        for (var i = 0; i < x.Length; i++)
+        {
+            output[i] = T.Tanh(x[i]);
+        }
+    }
+
+    private static void Sigmoid<T>(ReadOnlySpan<T> x, Span<T> output)
+        where T : IFloatingPointIeee754<T>
+    {
+        for (var i = 0; i < x.Length; i++)
+        {
+            output[i] = T.One / (T.One + T.Exp(-x[i]));
+        }
     }
 
     // PyTorch's relu keeps NaN and maps -0 to 0: x > 0 ? x : 0 would drop NaN, so test "not (x <= 0)".

@@ -50,7 +50,7 @@ internal sealed partial class CpuKernels
             }
             else
             {
-                TensorPrimitives.Exp(row, row);
+                Exp<T>(row, row);
                 TensorPrimitives.Divide(row, TensorPrimitives.Sum<T>(row), row);
             }
         }
