@@ -86,13 +86,8 @@ public static partial class Autograd
                     $"Mismatch in shape: grad_output[{i}] has a shape of {Shapes.Format(given.ShapeRef)} and output[{i}] has a shape of {Shapes.Format(output.ShapeRef)}.");
             }
 
-            if (given.DType.IsFloating() != output.DType.IsFloating())
-            {
-                throw new ArgumentException(
-                    $"For complex or floating Tensors the gradient must be floating too: grad_output[{i}] is {given.DType.TorchName()}, output[{i}] is {output.DType.TorchName()}");
-            }
-
-            grads[i] = given;
+            // PyTorch casts a seed gradient of another real dtype (even Int64) to the output's dtype.
+            grads[i] = given.DType == output.DType ? given : given.Detach().To(output.DType);
         }
 
         return grads;

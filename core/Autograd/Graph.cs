@@ -42,7 +42,7 @@ internal static class Graph
             metas[i] = new InputMeta(inputs[i].ShapeRef, inputs[i].DType, inputs[i].Device);
         }
 
-        var node = new OpNode(name, backward, edges, metas, saved, state);
+        var node = new OpNode(name, backward, edges, metas, output, saved, state);
         if (Autograd.IsAnomalyEnabled)
         {
             node.ForwardTrace = Autograd.CaptureForwardSite();

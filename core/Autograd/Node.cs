@@ -45,6 +45,9 @@ public abstract class Node
     /// <summary>Given gradients of the outputs, returns one gradient (or null) per input.</summary>
     internal abstract Tensor?[] Apply(Tensor?[] gradOutputs);
 
+    /// <summary>The tensors this node still holds for backward (none once freed).</summary>
+    internal virtual IEnumerable<Tensor> HeldTensors => [];
+
     /// <summary>Frees saved tensors once the graph will not be run again.</summary>
     internal virtual void ReleaseVariables()
     {

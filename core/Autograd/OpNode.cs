@@ -10,12 +10,12 @@ internal sealed class OpNode : Node
     private readonly BackwardFn _backward;
     private readonly SavedTensor?[] _saved;
 
-    public OpNode(string name, BackwardFn backward, (Node? Node, int InputNr)[] edges, InputMeta[] metas, Tensor?[]? saved, object? state)
+    public OpNode(string name, BackwardFn backward, (Node? Node, int InputNr)[] edges, InputMeta[] metas, Tensor output, Tensor?[]? saved, object? state)
         : base(edges, metas)
     {
         _name = name;
         _backward = backward;
-        _saved = saved == null ? [] : Array.ConvertAll(saved, t => t == null ? null : new SavedTensor(t));
+        _saved = saved == null ? [] : Array.ConvertAll(saved, t => t == null ? null : new SavedTensor(t, ReferenceEquals(t, output) ? this : null));
         State = state;
     }
 
@@ -31,7 +31,7 @@ internal sealed class OpNode : Node
 
     public int[] InputShape(int index) => InputMetas[index].Shape;
 
-    internal long SavedBytes => _saved.Sum(s => s?.Bytes ?? 0);
+    internal override IEnumerable<Tensor> HeldTensors => _saved.Select(s => s?.Held).OfType<Tensor>();
 
     internal override Tensor?[] Apply(Tensor?[] gradOutputs) => _backward(this, gradOutputs[0]!);
 

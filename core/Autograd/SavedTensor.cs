@@ -9,16 +9,21 @@ internal sealed class SavedTensor
     private Tensor? _tensor;
     private readonly int _version;
 
-    public SavedTensor(Tensor tensor)
+    // The node that saved its own output: an in-place change later moves the tensor's grad_fn, but
+    // PyTorch's message still names the node whose output was saved.
+    private readonly Node? _savedOutputOf;
+
+    public SavedTensor(Tensor tensor, Node? savedOutputOf = null)
     {
         _tensor = tensor;
         _version = tensor.Version;
+        _savedOutputOf = savedOutputOf;
     }
 
     public bool IsReleased => _tensor == null;
 
-    /// <summary>Bytes held by the saved tensor's storage (for memory accounting).</summary>
-    public long Bytes => _tensor == null ? 0 : (long)_tensor.Numel * _tensor.DType.ElementSize();
+    /// <summary>The saved tensor while it is held (for memory accounting); null once released.</summary>
+    public Tensor? Held => _tensor;
 
     public void Release() => _tensor = null;
 
@@ -30,9 +35,10 @@ internal sealed class SavedTensor
             "Specify retainGraph: true if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.");
         if (t.Version != _version)
         {
-            var producer = t.GradFn != null ? $", which is output {t.OutputNr} of {t.GradFn.Name}," : string.Empty;
+            var (producer, outputNr) = _savedOutputOf != null ? (_savedOutputOf, 0) : (t.GradFn, t.OutputNr);
+            var which = producer != null ? $", which is output {outputNr} of {producer.Name}," : string.Empty;
             throw new InvalidOperationException(
-                $"one of the variables needed for gradient computation has been modified by an inplace operation: [{TypeName(t)} {Shapes.Format(t.ShapeRef)}]{producer} " +
+                $"one of the variables needed for gradient computation has been modified by an inplace operation: [{TypeName(t)} {Shapes.Format(t.ShapeRef)}]{which} " +
                 $"is at version {t.Version}; expected version {_version} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with Autograd.DetectAnomaly().");
         }
 

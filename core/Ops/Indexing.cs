@@ -103,25 +103,42 @@ public sealed partial class Tensor
     // "^0" as an end means "to the end", which the negative-int convention cannot express.
     private static int ResolveEnd(Index end, int size) => end.IsFromEnd ? size - end.Value : end.Value;
 
-    private void CheckMask(Tensor mask)
+    /// <summary>
+    /// A Bool mask covers the leading dims exactly (PyTorch's rule); it is returned expanded over the
+    /// remaining dims, so kernels see one mask element per tensor element.
+    /// </summary>
+    private Tensor FullMask(Tensor mask)
     {
         if (mask.DType != DType.Bool)
         {
             throw new ArgumentException($"indexing with a tensor needs a Bool mask, got {mask.DType.TorchName()}");
         }
 
-        if (!Shapes.ExpandableTo(mask._shape, _shape))
+        if (mask.Dim > Dim)
         {
-            throw new ArgumentException($"The shape of the mask {Shapes.Format(mask._shape)} does not match the shape of the indexed tensor {Shapes.Format(_shape)}");
+            throw new IndexOutOfRangeException($"too many indices for tensor of dimension {Dim} (the mask has {mask.Dim} dims)");
         }
+
+        for (var i = 0; i < mask.Dim; i++)
+        {
+            if (mask._shape[i] != _shape[i])
+            {
+                throw new ArgumentException(
+                    $"The shape of the mask {Shapes.Format(mask._shape)} at index {i} does not match the shape of the indexed tensor {Shapes.Format(_shape)} at index {i}");
+            }
+        }
+
+        var trailing = Enumerable.Repeat(1, Dim - mask.Dim);
+        return mask.Detach().Reshape([.. mask._shape, .. trailing]).Expand(_shape);
     }
 
     /// <summary>The elements where <paramref name="mask"/> is true, in row-major order (1-D copy).</summary>
     public Tensor MaskedSelect(Tensor mask)
     {
-        CheckMask(mask);
-        var full = mask.Expand(_shape).Detach();
-        var result = Kernels.MaskedSelect(this, full);
+        var full = FullMask(mask);
+        var selected = Kernels.MaskedSelect(this, full);
+        var rest = _shape[mask.Dim..];
+        var result = rest.Length == 0 ? selected : new Tensor(selected.Storage, [selected.Numel / Math.Max(Shapes.Numel(rest), 1), .. rest]);
         return Graph.Record("IndexBackward0", result, [this], [full], static (n, g) => [MaskedScatterIntoZeros(g, n.Saved(0))]);
     }
 
@@ -129,22 +146,19 @@ public sealed partial class Tensor
     {
         var result = Zeros(mask._shape, values.DType, device: values.Device);
         result.Kernels.MaskedScatter(result, mask, values);
-        return Graph.Record("MaskedScatterBackward0", result, [values], [mask], static (n, gg) => [gg.MaskedSelect(n.Saved(0))]);
+        return Graph.Record("MaskedScatterBackward0", result, [values], [mask], static (n, gg) => [gg.MaskedSelect(n.Saved(0)).Reshape(n.InputShape(0))]);
     }
 
     /// <summary>Sets elements where <paramref name="mask"/> is true to <paramref name="value"/> (a one-element tensor), in place.</summary>
     public Tensor MaskedFillInPlace(Tensor mask, Tensor value)
     {
-        CheckMask(mask);
         if (value.Numel != 1)
         {
             throw new ArgumentException($"masked fill only supports a 1-element value, got shape {Shapes.Format(value._shape)}");
         }
 
-        var full = mask.Expand(_shape).Detach();
-        return ApplyInPlace(
-            self => self.MaskedFill(full, value),
-            savesSelf: false);
+        var full = FullMask(mask);
+        return ApplyInPlace(self => self.MaskedFill(full, value), savesSelf: false, value);
     }
 
     private Tensor MaskedFill(Tensor fullMask, Tensor value)
@@ -157,9 +171,8 @@ public sealed partial class Tensor
 
     private Tensor MaskedScatterInPlace(Tensor mask, Tensor values)
     {
-        CheckMask(mask);
-        var full = mask.Expand(_shape).Detach();
-        return ApplyInPlace(self => self.MaskedScatter(full, values), savesSelf: false);
+        var full = FullMask(mask);
+        return ApplyInPlace(self => self.MaskedScatter(full, values), savesSelf: false, values);
     }
 
     private Tensor MaskedScatter(Tensor fullMask, Tensor values)

@@ -107,7 +107,10 @@ public sealed partial class Tensor
         1 => g * x.Sign(),
         2 => ZeroWhere(g * x / norm, norm.Eq(0).Expand(x._shape)),
         double.PositiveInfinity => EvenlyDistribute(g, x.Abs(), norm) * x.Sign(),
-        _ => ZeroWhere(g * x * x.Abs().Pow(p - 2) / norm.Pow(p - 1), norm.Eq(0).Expand(x._shape)),
+        // PyTorch's norm_backward: |x|^(p-2) is infinite at 0 for p < 2, so use sign(x)·|x|^(p-1) there.
+        < 1 => ZeroWhere(x.Sign() * x.Abs().Pow(p - 1), x.Eq(0)) * g * norm.Pow(1 - p),
+        < 2 => x.Sign() * x.Abs().Pow(p - 1) * ZeroWhere(g / norm.Pow(p - 1), norm.Eq(0)),
+        _ => x * x.Abs().Pow(p - 2) * ZeroWhere(g / norm.Pow(p - 1), norm.Eq(0)),
     };
 
     /// <summary>Bool: whether any element is true (nonzero).</summary>
@@ -148,10 +151,10 @@ public sealed partial class Tensor
 
     private int[] NormalizeDims(int[] dims)
     {
-        var ds = dims.Select(d => Shapes.NormalizeDim(d, Dim)).Distinct().ToArray();
-        if (ds.Length != dims.Length)
+        var ds = dims.Select(d => Shapes.NormalizeDim(d, Dim)).ToArray();
+        if (ds.GroupBy(d => d).FirstOrDefault(g => g.Count() > 1) is { } repeated)
         {
-            throw new ArgumentException($"dim {string.Join(", ", dims)} appears multiple times in the list of dims");
+            throw new ArgumentException($"dim {repeated.Key} appears multiple times in the list of dims");
         }
 
         return Dim == 0 ? [] : ds;

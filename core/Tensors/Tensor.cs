@@ -94,13 +94,9 @@ public sealed partial class Tensor
         {
             if (GradFn != null)
             {
-                if (!value)
-                {
-                    throw new InvalidOperationException(
-                        "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use varNoGrad = var.Detach().");
-                }
-
-                return;
+                throw new InvalidOperationException(value
+                    ? "you can only change requires_grad flags of leaf variables."
+                    : "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use varNoGrad = var.Detach().");
             }
 
             if (value && !DType.IsFloating())
@@ -115,7 +111,12 @@ public sealed partial class Tensor
     /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor (PyTorch's requires_grad_).</summary>
     public Tensor SetRequiresGrad(bool requiresGrad = true)
     {
-        RequiresGrad = requiresGrad;
+        // As requires_grad_(True): a non-leaf already requires grad, so asking again changes nothing.
+        if (!(requiresGrad && GradFn != null))
+        {
+            RequiresGrad = requiresGrad;
+        }
+
         return this;
     }
 

@@ -77,7 +77,8 @@ public class GradModeTests
         Assert.True(x.IsLeaf);
         var y = x * 2;
         Assert.Throws<InvalidOperationException>(() => y.RequiresGrad = false);
-        y.RequiresGrad = true; // already true: allowed, as in PyTorch
+        Assert.Throws<InvalidOperationException>(() => y.RequiresGrad = true); // PyTorch's attribute refuses non-leaves
+        Assert.Same(y, y.SetRequiresGrad(true)); // requires_grad_(True) on a non-leaf is a no-op
         Assert.Same(x, x.SetRequiresGrad(false));
         Assert.False(x.RequiresGrad);
     }
