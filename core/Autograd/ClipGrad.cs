@@ -62,7 +62,7 @@ public static class ClipGrad
             return maxima.Length == 1 ? maxima[0] : Tensor.Stack(maxima).Max();
         }
 
-        var norms = grads.Select(g => g.Detach().Norm(normType).To(grads[0].DType)).ToArray();
+        var norms = grads.Select(g => g.Detach().Norm(normType)).ToArray(); // Stack promotes mixed dtypes, as torch.stack
         return Tensor.Stack(norms).Norm(normType);
     }
 }
