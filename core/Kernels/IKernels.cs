@@ -46,4 +46,46 @@ public interface IKernels
 
     /// <summary>Writes the 1-D values, in order, into destination where mask is true.</summary>
     void MaskedScatter(Tensor destination, Tensor mask, Tensor values);
+
+    // ---------------------------------------------------------------- convolution and pooling
+
+    /// <summary>2-D cross-correlation: input [N, C, H, W] with weight [O, C, kH, kW] (plus bias [O]) → [N, O, OH, OW].</summary>
+    Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, Window2d window);
+
+    /// <summary>The gradient of <see cref="Conv2d"/> for its input: grad [N, O, OH, OW] with weight → inputShape [N, C, H, W].</summary>
+    Tensor Conv2dInputGrad(Tensor grad, Tensor weight, int[] inputShape, Window2d window);
+
+    /// <summary>The gradient of <see cref="Conv2d"/> for its weight: input with grad [N, O, OH, OW] → weightShape [O, C, kH, kW].</summary>
+    Tensor Conv2dWeightGrad(Tensor input, Tensor grad, int[] weightShape, Window2d window);
+
+    /// <summary>
+    /// Max over each window of input [N, C, H, W] (padding counts as -inf) → values [N, C, outH, outW] and Int64
+    /// indices, each the flat position h·W + w of its max within its plane (the first among ties; NaN wins).
+    /// </summary>
+    (Tensor Values, Tensor Indices) MaxPool2d(Tensor input, Window2d window, int outH, int outW);
+
+    // ---------------------------------------------------------------- indexing with Int64 index tensors
+
+    /// <summary>The slices of source at the (checked) positions of the 1-D index along dim, in index order.</summary>
+    Tensor IndexSelect(Tensor source, int dim, Tensor index);
+
+    /// <summary>Adds slice i of source into slice index[i] of the contiguous destination along dim (repeats accumulate).</summary>
+    void IndexAdd(Tensor destination, int dim, Tensor index, Tensor source);
+
+    /// <summary>out[i] = source[i with coordinate dim replaced by index[i]]; out has index's shape.</summary>
+    Tensor Gather(Tensor source, int dim, Tensor index);
+
+    /// <summary>destination[i with coordinate dim replaced by index[i]] += source[i] for every i of index (destination contiguous).</summary>
+    void ScatterAdd(Tensor destination, int dim, Tensor index, Tensor source);
+
+    // ---------------------------------------------------------------- special functions
+
+    /// <summary>The error function, elementwise (floating tensors).</summary>
+    Tensor Erf(Tensor x);
+
+    /// <summary>x·Φ(x) = 0.5·x·(1 + erf(x/√2)), elementwise.</summary>
+    Tensor Gelu(Tensor x);
+
+    /// <summary>grad · d gelu(x)/dx = grad · (Φ(x) + x·φ(x)); grad and x have one shape and dtype.</summary>
+    Tensor GeluBackward(Tensor grad, Tensor x);
 }
