@@ -43,13 +43,10 @@ internal sealed partial class CpuKernels
             var cRow = cd.AsSpan(row * n, n);
             var aRow = ad.AsSpan(ao + (((bi * m) + i) * k), k);
             var bBase = bo + (bi * k * n);
+            // No shortcut for a zero aip: 0 · inf must still give NaN, as in PyTorch.
             for (var p = 0; p < k; p++)
             {
-                var aip = aRow[p];
-                if (aip != T.Zero)
-                {
-                    TensorPrimitives.MultiplyAdd(bd.AsSpan(bBase + (p * n), n), aip, cRow, cRow);
-                }
+                TensorPrimitives.MultiplyAdd(bd.AsSpan(bBase + (p * n), n), aRow[p], cRow, cRow);
             }
         }
 
