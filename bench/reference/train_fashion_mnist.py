@@ -47,17 +47,19 @@ def main():
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--lr", type=float, default=None)
+    parser.add_argument("--batch", type=int, default=None)
     parser.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     args = parser.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
     epochs = args.epochs or (5 if args.model == "mlp" else 3)
     lr = args.lr or (0.1 if args.model == "mlp" else 0.05)
+    batch = args.batch or (128 if args.model == "mlp" else 64)
     x_train, y_train = load(args.data, True)
     x_test, y_test = load(args.data, False)
     model = mlp() if args.model == "mlp" else cnn()
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
-    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x_train, y_train), batch_size=128, shuffle=True)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x_train, y_train), batch_size=batch, shuffle=True)
     start = time.perf_counter()
     for _ in range(epochs):
         model.train()
@@ -70,7 +72,7 @@ def main():
     model.eval()
     with torch.no_grad():
         correct = sum((model(x_test[i:i + 1000]).argmax(1) == y_test[i:i + 1000]).sum().item() for i in range(0, len(y_test), 1000))
-    print(f"pytorch {args.model} epochs={epochs} lr={lr} seed={args.seed} test_accuracy={correct / len(y_test):.4f} train_seconds={seconds:.1f}")
+    print(f"pytorch {args.model} epochs={epochs} lr={lr} batch={batch} seed={args.seed} test_accuracy={correct / len(y_test):.4f} train_seconds={seconds:.1f}")
 
 
 if __name__ == "__main__":

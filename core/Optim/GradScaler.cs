@@ -226,7 +226,7 @@ public sealed class GradScaler
             throw new InvalidOperationException("The source state dict is empty, possibly because it was saved from a disabled instance of GradScaler.");
         }
 
-        var reader = new SchedulerStateReader(nameof(GradScaler), stateDict);
+        var reader = new ScalarStateReader(nameof(GradScaler), stateDict);
         var scale = reader.Number("scale");
         var growthFactor = reader.Number("growth_factor");
         var backoffFactor = reader.Number("backoff_factor");

@@ -130,7 +130,7 @@ public abstract class LRScheduler
     /// <summary>Checks a state dict and returns what applies it, so that a composite scheduler can check all its parts first.</summary>
     internal virtual Action PrepareLoad(IReadOnlyDictionary<string, Tensor> stateDict)
     {
-        var reader = new SchedulerStateReader(GetType().Name, stateDict);
+        var reader = new ScalarStateReader(GetType().Name, stateDict);
         var settings = Settings().Select(s => (s.Name, Value: reader.Number(s.Name))).ToArray();
         var lastEpoch = reader.Integer("last_epoch");
         var stepCount = reader.Integer("_step_count");

@@ -116,7 +116,7 @@ public sealed class SequentialLR : LRScheduler
 
     internal override Action PrepareLoad(IReadOnlyDictionary<string, Tensor> stateDict)
     {
-        var reader = new SchedulerStateReader(nameof(SequentialLR), stateDict);
+        var reader = new ScalarStateReader(nameof(SequentialLR), stateDict);
         var lastEpoch = reader.Integer("last_epoch");
         var milestones = Enumerable.Range(0, _milestones.Length).Select(k => reader.Integer($"_milestones.{k}")).ToArray();
         var lastLr = reader.List("_last_lr", Optimizer.ParamGroups.Count);

@@ -62,22 +62,22 @@ internal static class OptimTestData
 
     public static double[] Values(params Tensor[] tensors) => tensors.SelectMany(t => t.ToArray<double>()).ToArray();
 
-    /// <summary>Each row within <paramref name="rel"/> of PyTorch's (relative, with a tiny absolute floor for zeros).</summary>
-    public static void AssertRows(double[][] expected, IReadOnlyList<double[]> actual, double rel, int firstStep = 1)
+    /// <summary>Each row within <paramref name="rel"/> of PyTorch's (relative, plus <paramref name="abs"/> for values near zero).</summary>
+    public static void AssertRows(double[][] expected, IReadOnlyList<double[]> actual, double rel, int firstStep = 1, double abs = 1e-12)
     {
         Assert.Equal(expected.Length, actual.Count);
         for (var t = 0; t < expected.Length; t++)
         {
-            AssertClose(expected[t], actual[t], rel, $"after step {t + firstStep}");
+            AssertClose(expected[t], actual[t], rel, $"after step {t + firstStep}", abs);
         }
     }
 
-    public static void AssertClose(double[] expected, double[] actual, double rel, string context = "")
+    public static void AssertClose(double[] expected, double[] actual, double rel, string context = "", double abs = 1e-12)
     {
         Assert.Equal(expected.Length, actual.Length);
         for (var i = 0; i < expected.Length; i++)
         {
-            var tolerance = (rel * Math.Abs(expected[i])) + 1e-12;
+            var tolerance = (rel * Math.Abs(expected[i])) + abs;
             Assert.True(
                 Math.Abs(expected[i] - actual[i]) <= tolerance,
                 $"{context} element {i}: expected {expected[i]:R}, got {actual[i]:R} (difference {Math.Abs(expected[i] - actual[i]):E2})");

@@ -1,4 +1,5 @@
 using DistGrad.Optim;
+using DistGrad.Serialization;
 using static DistGrad.Tests.Optim.OptimTestData;
 
 namespace DistGrad.Tests.Optim;
@@ -69,6 +70,26 @@ public class OptimizerStateDictTests
         Assert.Equal(0.8, restored.ParamGroups[0]["beta1"]);
         AssertRows(OptimizerExpected.AdamL2[3..], Run(restored, q1, q2, 3, 5), Rel32, firstStep: 4);
         Assert.Equal(5, restored.GetState(q1)["step"].Item());
+    }
+
+    [Fact]
+    public void CheckpointThroughSafeTensorsContinuesWithPyTorchsSteps()
+    {
+        var (p1, p2) = Parameters();
+        var adam = MakeAdam(p1, p2);
+        var scheduler = new StepLR(adam, stepSize: 10);
+        Run(adam, p1, p2, 0, 3);
+        var optimizerBytes = SafeTensors.Serialize(adam.StateDict());
+        var schedulerBytes = SafeTensors.Serialize(scheduler.StateDict());
+
+        var (q1, q2) = (p1.Detach().Clone().SetRequiresGrad(), p2.Detach().Clone().SetRequiresGrad());
+        var restored = new Adam([q1, q2]);
+        var restoredScheduler = new StepLR(restored, stepSize: 2);
+        restored.LoadStateDict(SafeTensors.Deserialize(optimizerBytes));
+        restoredScheduler.LoadStateDict(SafeTensors.Deserialize(schedulerBytes));
+        Assert.Equal(10, restoredScheduler.StepSize);
+        Assert.Equal(0.01, restored.ParamGroups[0].InitialLr);
+        AssertRows(OptimizerExpected.AdamL2[3..], Run(restored, q1, q2, 3, 5), Rel32, firstStep: 4);
     }
 
     [Fact]

@@ -1,10 +1,10 @@
 namespace DistGrad.Optim;
 
 /// <summary>
-/// Reads the scalars of a scheduler's state dict, collecting every missing, malformed or unexpected key
+/// Reads the scalars of a scheduler's or GradScaler's state dict, collecting every missing, malformed or unexpected key
 /// before reporting them together.
 /// </summary>
-internal sealed class SchedulerStateReader(string owner, IReadOnlyDictionary<string, Tensor> dict)
+internal sealed class ScalarStateReader(string owner, IReadOnlyDictionary<string, Tensor> dict)
 {
     private readonly List<string> _errors = [];
     private readonly HashSet<string> _used = [];

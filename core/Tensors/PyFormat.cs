@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DistGrad.Nn;
+namespace DistGrad;
 
 /// <summary>Python's repr of numbers and booleans, for module descriptions that read like PyTorch's.</summary>
 internal static class PyFormat
