@@ -19,33 +19,7 @@ public sealed class Adam : Optimizer
 
     protected override IReadOnlyList<string> StateKeys => AdamUpdate.StateKeys;
 
-    public override void Step()
-    {
-        using (Autograd.NoGrad())
-        {
-            foreach (var group in ParamGroups)
-            {
-                double lr = group["lr"], beta1 = group["beta1"], beta2 = group["beta2"], eps = group["eps"], weightDecay = group["weight_decay"];
-                foreach (var param in group.Params)
-                {
-                    if (param.Grad is not { } grad)
-                    {
-                        continue;
-                    }
-
-                    var state = State(param);
-                    AdamUpdate.Initialize(state, param);
-                    var step = AdamUpdate.CountStep(state);
-                    if (weightDecay != 0)
-                    {
-                        grad = grad + (param * weightDecay);
-                    }
-
-                    AdamUpdate.Apply(param, grad, state, step, lr, beta1, beta2, eps);
-                }
-            }
-        }
-    }
+    public override void Step() => AdamUpdate.Step(ParamGroups, State, decoupled: false);
 
     protected override void CheckOptions(ParamGroup group) => AdamUpdate.CheckOptions(group);
 }

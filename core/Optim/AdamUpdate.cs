@@ -8,6 +8,42 @@ internal static class AdamUpdate
 {
     public static readonly string[] StateKeys = ["step", "exp_avg", "exp_avg_sq"];
 
+    /// <summary>
+    /// One step over every parameter with a gradient. Adam adds the L2 term to the gradient; AdamW
+    /// (<paramref name="decoupled"/>) shrinks the parameter by lr · weight_decay first, even when it is 0, as PyTorch does.
+    /// </summary>
+    public static void Step(IEnumerable<ParamGroup> groups, Func<Tensor, Dictionary<string, Tensor>> stateOf, bool decoupled)
+    {
+        using (Autograd.NoGrad())
+        {
+            foreach (var group in groups)
+            {
+                double lr = group["lr"], beta1 = group["beta1"], beta2 = group["beta2"], eps = group["eps"], weightDecay = group["weight_decay"];
+                foreach (var param in group.Params)
+                {
+                    if (param.Grad is not { } grad)
+                    {
+                        continue;
+                    }
+
+                    var state = stateOf(param);
+                    Initialize(state, param);
+                    var step = CountStep(state);
+                    if (decoupled)
+                    {
+                        param.MulInPlace(1 - (lr * weightDecay));
+                    }
+                    else if (weightDecay != 0)
+                    {
+                        grad = grad + (param * weightDecay);
+                    }
+
+                    Apply(param, grad, state, step, lr, beta1, beta2, eps);
+                }
+            }
+        }
+    }
+
     /// <summary>The state of a parameter at its first step: step 0 and zero moments.</summary>
     public static void Initialize(Dictionary<string, Tensor> state, Tensor param)
     {
