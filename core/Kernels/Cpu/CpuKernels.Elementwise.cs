@@ -52,12 +52,12 @@ internal sealed partial class CpuKernels
             switch (op)
             {
                 case UnaryOp.Neg: TensorPrimitives.Negate(row, output); break;
-                case UnaryOp.Exp: Exp(row, output); break;
-                case UnaryOp.Log: Log(row, output); break;
+                case UnaryOp.Exp: ApplyEach<T, ExpFunction<T>>(row, output); break;
+                case UnaryOp.Log: ApplyEach<T, LogFunction<T>>(row, output); break;
                 case UnaryOp.Sqrt: TensorPrimitives.Sqrt(row, output); break;
                 case UnaryOp.Abs: TensorPrimitives.Abs(row, output); break;
-                case UnaryOp.Tanh: Tanh(row, output); break;
-                case UnaryOp.Sigmoid: Sigmoid(row, output); break;
+                case UnaryOp.Tanh: ApplyEach<T, TanhFunction<T>>(row, output); break;
+                case UnaryOp.Sigmoid: ApplyEach<T, SigmoidFunction<T>>(row, output); break;
                 case UnaryOp.Relu: Relu(row, output); break;
                 case UnaryOp.Sign: Sign(row, output); break;
                 case UnaryOp.Reciprocal: TensorPrimitives.Divide(T.One, row, output); break;
@@ -75,41 +75,43 @@ internal sealed partial class CpuKernels
 
     // Transcendentals go through the C runtime's correctly rounded scalar functions: TensorPrimitives'
     // vector approximations are off by an ulp at exact points (exp(0) = 1.0000001, tanh(0) = -6e-8),
-    // which PyTorch's are not.
-    private static void Exp<T>(ReadOnlySpan<T> x, Span<T> output)
-        where T : IFloatingPointIeee754<T>
+    // which PyTorch's are not. The function is a type parameter, so each loop is compiled for it.
+    private static void ApplyEach<T, TFunction>(ReadOnlySpan<T> x, Span<T> output)
+        where TFunction : IScalarFunction<T>
     {
         for (var i = 0; i < x.Length; i++)
         {
-            output[i] = T.Exp(x[i]);
+            output[i] = TFunction.Apply(x[i]);
         }
     }
 
-    private static void Log<T>(ReadOnlySpan<T> x, Span<T> output)
-        where T : IFloatingPointIeee754<T>
+    private interface IScalarFunction<T>
     {
-        for (var i = 0; i < x.Length; i++)
-        {
-            output[i] = T.Log(x[i]);
-        }
+        static abstract T Apply(T x);
     }
 
-    private static void Tanh<T>(ReadOnlySpan<T> x, Span<T> output)
+    private readonly struct ExpFunction<T> : IScalarFunction<T>
         where T : IFloatingPointIeee754<T>
     {
-        for (var i = 0; i < x.Length; i++)
-        {
-            output[i] = T.Tanh(x[i]);
-        }
+        public static T Apply(T x) => T.Exp(x);
     }
 
-    private static void Sigmoid<T>(ReadOnlySpan<T> x, Span<T> output)
+    private readonly struct LogFunction<T> : IScalarFunction<T>
         where T : IFloatingPointIeee754<T>
     {
-        for (var i = 0; i < x.Length; i++)
-        {
-            output[i] = T.One / (T.One + T.Exp(-x[i]));
-        }
+        public static T Apply(T x) => T.Log(x);
+    }
+
+    private readonly struct TanhFunction<T> : IScalarFunction<T>
+        where T : IFloatingPointIeee754<T>
+    {
+        public static T Apply(T x) => T.Tanh(x);
+    }
+
+    private readonly struct SigmoidFunction<T> : IScalarFunction<T>
+        where T : IFloatingPointIeee754<T>
+    {
+        public static T Apply(T x) => T.One / (T.One + T.Exp(-x));
     }
 
     // PyTorch's relu keeps NaN and maps -0 to 0: x > 0 ? x : 0 would drop NaN, so test "not (x <= 0)".

@@ -50,7 +50,7 @@ internal sealed partial class CpuKernels
             }
             else
             {
-                Exp<T>(row, row);
+                ApplyEach<T, ExpFunction<T>>(row, row);
                 TensorPrimitives.Divide(row, TensorPrimitives.Sum<T>(row), row);
             }
         }
