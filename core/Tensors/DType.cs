@@ -52,15 +52,6 @@ public static class DTypes
         _ => 2,
     };
 
-    internal static Type ClrType(this DType dtype) => dtype switch
-    {
-        DType.Float32 => typeof(float),
-        DType.Float64 => typeof(double),
-        DType.Int64 => typeof(long),
-        DType.Bool => typeof(bool),
-        _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
-    };
-
     internal static DType FromClr(Type t) =>
         t == typeof(float) ? DType.Float32
         : t == typeof(double) ? DType.Float64
