@@ -115,32 +115,10 @@ internal sealed partial class CpuKernels
                 }
             }
 
-            if (innerParallel)
-            {
-                Parallel.For(0, s.O, Channel);
-            }
-            else
-            {
-                for (var o = 0; o < s.O; o++)
-                {
-                    Channel(o);
-                }
-            }
+            For(0, s.O, innerParallel, Channel);
         }
 
-        ForEachSampleChunk(s, (start, end) =>
-        {
-            var colBuffer = s.IsPointwise ? Array.Empty<T>() : ArrayPool<T>.Shared.Rent(s.ColSize);
-            for (var n = start; n < end; n++)
-            {
-                Sample(n, colBuffer);
-            }
-
-            if (!s.IsPointwise)
-            {
-                ArrayPool<T>.Shared.Return(colBuffer);
-            }
-        });
+        ForEachSample<T>(s, Sample);
     }
 
     private static void ConvInputGrad<T>(Tensor grad, Tensor weight, Tensor inputGrad, ConvShape s)
@@ -168,17 +146,7 @@ internal sealed partial class CpuKernels
                 }
             }
 
-            if (innerParallel)
-            {
-                Parallel.For(0, s.Ckk, Row);
-            }
-            else
-            {
-                for (var p = 0; p < s.Ckk; p++)
-                {
-                    Row(p);
-                }
-            }
+            For(0, s.Ckk, innerParallel, Row);
 
             if (!s.IsPointwise)
             {
@@ -186,19 +154,7 @@ internal sealed partial class CpuKernels
             }
         }
 
-        ForEachSampleChunk(s, (start, end) =>
-        {
-            var colBuffer = s.IsPointwise ? Array.Empty<T>() : ArrayPool<T>.Shared.Rent(s.ColSize);
-            for (var n = start; n < end; n++)
-            {
-                Sample(n, colBuffer);
-            }
-
-            if (!s.IsPointwise)
-            {
-                ArrayPool<T>.Shared.Return(colBuffer);
-            }
-        });
+        ForEachSample<T>(s, Sample);
     }
 
     private static void ConvWeightGrad<T>(Tensor input, Tensor grad, Tensor weightGrad, ConvShape s)
@@ -239,17 +195,7 @@ internal sealed partial class CpuKernels
                     }
                 }
 
-                if (innerParallel)
-                {
-                    Parallel.For(0, s.O, Channel);
-                }
-                else
-                {
-                    for (var o = 0; o < s.O; o++)
-                    {
-                        Channel(o);
-                    }
-                }
+                For(0, s.O, innerParallel, Channel);
             }
 
             if (!s.IsPointwise)
@@ -277,6 +223,37 @@ internal sealed partial class CpuKernels
     }
 
     /// <summary>Runs <paramref name="body"/>(start, end) over chunks of samples, in parallel when the work is large.</summary>
+    /// <summary>Runs <paramref name="sample"/> on every sample, chunks of samples in parallel, each chunk with one rented im2col buffer.</summary>
+    private static void ForEachSample<T>(ConvShape s, Action<int, T[]> sample) =>
+        ForEachSampleChunk(s, (start, end) =>
+        {
+            var colBuffer = s.IsPointwise ? Array.Empty<T>() : ArrayPool<T>.Shared.Rent(s.ColSize);
+            for (var n = start; n < end; n++)
+            {
+                sample(n, colBuffer);
+            }
+
+            if (!s.IsPointwise)
+            {
+                ArrayPool<T>.Shared.Return(colBuffer);
+            }
+        });
+
+    /// <summary>body(i) for i in [from, to), on all cores when <paramref name="parallel"/>.</summary>
+    private static void For(int from, int to, bool parallel, Action<int> body)
+    {
+        if (parallel)
+        {
+            Parallel.For(from, to, body);
+            return;
+        }
+
+        for (var i = from; i < to; i++)
+        {
+            body(i);
+        }
+    }
+
     private static void ForEachSampleChunk(ConvShape s, Action<int, int> body)
     {
         var chunks = SampleChunks(s, s.MaxChunks);
