@@ -115,12 +115,14 @@ public static class Functional
         var classes = logProbs.Size(1);
         CheckTargets(target, classes, ignoreIndex);
 
-        // Classes last and flattened: [M, C] against [M] targets. A one-hot mask picks each target's log-probability.
+        // Classes last and flattened: [M, C] against [M] targets; gather each target's log-probability.
+        // Ignored targets gather class 0 and are then zeroed, so they add nothing to the loss or the gradient.
         var perm = new[] { 0 }.Concat(Enumerable.Range(2, logProbs.Dim - 2)).Append(1).ToArray();
         var flat = logProbs.Permute(perm).Reshape(-1, classes);
         var flatTarget = target.Reshape(-1);
-        var oneHot = flatTarget.Unsqueeze(1).Eq(Tensor.Arange(0, classes));
-        var losses = -(flat * oneHot).Sum(1);
+        var counts = flatTarget.Ne(ignoreIndex);
+        var picked = flat.Gather(1, (flatTarget * counts).Unsqueeze(1)).Squeeze(1);
+        var losses = -(picked * counts);
         switch (reduction)
         {
             case "none":
@@ -128,7 +130,7 @@ public static class Functional
             case "sum":
                 return losses.Sum();
             default:
-                var counted = flatTarget.Ne(ignoreIndex).Sum().Item();
+                var counted = counts.Sum().Item();
                 return losses.Sum() / counted;
         }
     }

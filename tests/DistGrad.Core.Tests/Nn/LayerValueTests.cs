@@ -126,4 +126,20 @@ public class LayerValueTests
         var (sameOutput, _) = first.Forward(x.Detach().Transpose(0, 1), (Tensor.Zeros([2, 2, 2]), Tensor.Zeros([2, 2, 2])));
         Close(output.ToArray<float>(), sameOutput.Transpose(0, 1));
     }
+
+    [Fact]
+    public void CrossEntropyOverExtraDimsWithIgnoredTargetsMatchesPyTorch()
+    {
+        // PyTorch: logits [2, 3, 4] (classes on dim 1), targets [2, 4] with two ignored (-100).
+        var x = Det([2, 3, 4], 50, requiresGrad: true);
+        var target = Tensor.From(new long[] { 0, 2, -100, 1, 2, 2, 0, -100 }, [2, 4]);
+        var loss = Functional.CrossEntropy(x, target);
+        loss.Backward();
+
+        Assert.Equal(1.1668249368667603, loss.Item(), 5);
+        Close(new[] { -0.11432052403688431f, 0.042533110827207565f, 0.0f, 0.03173186630010605f, 0.04055149853229523f, 0.042011089622974396f, 0.0f, -0.1171262115240097f, 0.07376903295516968f, -0.08454420417547226f, 0.0f, 0.08539435267448425f, 0.08513151854276657f, 0.08627023547887802f, -0.08404615521430969f, 0.0f, 0.04998917877674103f, 0.045217689126729965f, 0.04218601807951927f, 0.0f, -0.1351207047700882f, -0.13148793578147888f, 0.04186014458537102f, 0.0f }, x.Grad!);
+        var none = Functional.CrossEntropy(x.Detach(), target, reduction: "none");
+        Assert.Equal([2, 4], none.Shape);
+        Close(new[] { 1.1581175327301025f, 0.7077841758728027f, 0.0f, 1.2132060527801514f, 1.6645500659942627f, 1.5555541515350342f, 0.7017378211021423f, 0.0f }, none);
+    }
 }
