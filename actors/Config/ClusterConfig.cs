@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Reflection;
+using Akka.Configuration;
+
+namespace DistGrad.Actors.Config;
+
+/// <summary>Builds a node's Akka configuration: its role, address and seed nodes over distgrad.hocon.</summary>
+public static class ClusterConfig
+{
+    /// <summary>The ActorSystem name every DistGrad node uses (seed-node addresses name it).</summary>
+    public const string SystemName = "distgrad";
+
+    public const string CoordinatorRole = "coordinator";
+    public const string WorkerRole = "worker";
+
+    /// <summary>
+    /// The configuration of a node with <paramref name="role"/> listening on <paramref name="hostname"/>:<paramref name="port"/>
+    /// (0 picks a free port) that joins <paramref name="seedNodes"/> (empty: joined explicitly later).
+    /// </summary>
+    public static Akka.Configuration.Config For(string role, string hostname, int port, IReadOnlyList<string> seedNodes)
+    {
+        var seeds = string.Join(", ", seedNodes.Select(s => "\"" + s + "\""));
+        var node = string.Create(CultureInfo.InvariantCulture, $$"""
+            akka.remote.dot-netty.tcp.hostname = "{{hostname}}"
+            akka.remote.dot-netty.tcp.port = {{port}}
+            akka.cluster.roles = ["{{role}}"]
+            akka.cluster.seed-nodes = [{{seeds}}]
+            """);
+        return ConfigurationFactory.ParseString(node).WithFallback(Base);
+    }
+
+    /// <summary>distgrad.hocon, embedded in this assembly.</summary>
+    public static Akka.Configuration.Config Base { get; } = ConfigurationFactory.ParseString(ReadEmbedded());
+
+    private static string ReadEmbedded()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("distgrad.hocon")
+            ?? throw new InvalidOperationException("distgrad.hocon is missing from DistGrad.Actors");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,74 @@
+namespace DistGrad.Actors.Jobs;
+
+/// <summary>
+/// Everything a worker needs to train its part of a job: the model, the data, the layout, the optimizer
+/// and the gradient stages. The coordinator sends one to every worker; all workers build the same
+/// replica from it, so only control messages cross the cluster.
+/// </summary>
+public sealed record JobSpec
+{
+    public string Model { get; init; } = "mlp";
+
+    public string Dataset { get; init; } = DatasetCatalog.Mini;
+
+    public string DataDirectory { get; init; } = DistGrad.Data.FashionMnist.InstalledDirectory;
+
+    /// <summary>Epochs to train when <see cref="Steps"/> is not set.</summary>
+    public int Epochs { get; init; } = 1;
+
+    /// <summary>Optimizer steps to train; wins over <see cref="Epochs"/>.</summary>
+    public int? Steps { get; init; }
+
+    /// <summary>Samples per optimizer step, over all replicas and micro-steps together.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    public int MicroBatches { get; init; } = 1;
+
+    /// <summary>Micro-steps whose gradients are accumulated before each optimizer step.</summary>
+    public int AccumulationSteps { get; init; } = 1;
+
+    public int DataParallel { get; init; } = 2;
+
+    public int PipelineStages { get; init; } = 1;
+
+    public string Schedule { get; init; } = "1f1b";
+
+    public string Optimizer { get; init; } = "sgd";
+
+    public double LearningRate { get; init; } = 0.1;
+
+    public double Momentum { get; init; } = 0.9;
+
+    public double WeightDecay { get; init; }
+
+    /// <summary>Global-norm clipping threshold; null leaves the stage out.</summary>
+    public double? ClipGradNorm { get; init; }
+
+    public double ClipNormType { get; init; } = 2.0;
+
+    /// <summary>Value clipping threshold; null leaves the stage out.</summary>
+    public double? ClipGradValue { get; init; }
+
+    public long Seed { get; init; }
+
+    /// <summary>Gradient bucket size for the all-reduce, in bytes (PyTorch DDP's bucket_cap_mb).</summary>
+    public int BucketBytes { get; init; } = 25 * 1024 * 1024;
+
+    /// <summary>Kernel threads each worker may use (0: all cores).</summary>
+    public int ThreadsPerWorker { get; init; }
+
+    /// <summary>How long the coordinator waits for any worker's answer, and a worker for any peer.</summary>
+    public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Evaluate test accuracy on rank 0 at the end.</summary>
+    public bool Evaluate { get; init; } = true;
+
+    /// <summary>Workers in the job: one per (stage, replica).</summary>
+    public int WorldSize => DataParallel * PipelineStages;
+
+    /// <summary>Samples each replica computes per micro-step.</summary>
+    public int MicroBatchSize => BatchSize / (DataParallel * AccumulationSteps);
+
+    /// <summary>Optimizer steps the job runs, given the training set's size.</summary>
+    public int TotalSteps(int trainCount) => Steps ?? (Epochs * (trainCount / BatchSize));
+}

@@ -1,0 +1,83 @@
+namespace DistGrad.Actors.Jobs;
+
+/// <summary>Checks a job before any worker starts, so a bad layout fails with one clear line.</summary>
+public static class JobSpecValidation
+{
+    /// <summary>The problems with <paramref name="spec"/>, each a sentence naming the option; empty when it is runnable.</summary>
+    public static IReadOnlyList<string> Problems(JobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var problems = new List<string>();
+        void Positive(int value, string option)
+        {
+            if (value <= 0)
+            {
+                problems.Add($"{option} must be a positive integer, got {value}");
+            }
+        }
+
+        Positive(spec.BatchSize, "--batch-size");
+        Positive(spec.AccumulationSteps, "--accumulation-steps");
+        Positive(spec.DataParallel, "--data-parallel");
+        Positive(spec.PipelineStages, "--pipeline-stages");
+        Positive(spec.MicroBatches, "--micro-batches");
+        Positive(spec.Epochs, "--epochs");
+        if (spec.Steps is { } steps)
+        {
+            Positive(steps, "--steps");
+        }
+
+        if (!ModelCatalog.Names.Contains(spec.Model))
+        {
+            problems.Add($"--model '{spec.Model}' is not a known model (known: {string.Join(", ", ModelCatalog.Names)})");
+        }
+
+        if (!DatasetCatalog.Names.Contains(spec.Dataset))
+        {
+            problems.Add($"--dataset '{spec.Dataset}' is not a known dataset (known: {string.Join(", ", DatasetCatalog.Names)})");
+        }
+
+        if (!OptimizerFactory.Names.Contains(spec.Optimizer))
+        {
+            problems.Add($"--optimizer '{spec.Optimizer}' is not one of {string.Join(", ", OptimizerFactory.Names)}");
+        }
+
+        if (!double.IsFinite(spec.LearningRate) || spec.LearningRate < 0)
+        {
+            problems.Add($"--lr must be a non-negative number, got {spec.LearningRate}");
+        }
+
+        if (spec.ClipGradNorm is { } maxNorm && (!double.IsFinite(maxNorm) || maxNorm <= 0))
+        {
+            problems.Add($"--clip-grad-norm must be a positive number, got {maxNorm}");
+        }
+
+        if (spec.ClipGradValue is { } value && (!double.IsFinite(value) || value <= 0))
+        {
+            problems.Add($"--clip-grad-value must be a positive number, got {value}");
+        }
+
+        var split = spec.DataParallel * spec.AccumulationSteps;
+        if (split > 0 && spec.BatchSize > 0 && spec.BatchSize % split != 0)
+        {
+            problems.Add($"--batch-size {spec.BatchSize} is not divisible by data-parallel × accumulation-steps = {spec.DataParallel} × {spec.AccumulationSteps} = {split}");
+        }
+
+        if (spec.PipelineStages > 1)
+        {
+            problems.Add($"--pipeline-stages {spec.PipelineStages}: pipeline parallelism is not available yet; use --pipeline-stages 1");
+        }
+
+        return problems;
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> with every problem when the spec is not runnable.</summary>
+    public static void ThrowIfInvalid(JobSpec spec)
+    {
+        var problems = Problems(spec);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", problems));
+        }
+    }
+}

@@ -1,0 +1,214 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Event;
+using DistGrad.Actors.Jobs;
+using DistGrad.Actors.Messages;
+using DistGrad.Actors.Training;
+using DistGrad.Serialization;
+
+namespace DistGrad.Actors.Workers;
+
+/// <summary>
+/// The worker of one (stage, replica) of one job, on one device: owns its replica's parameters and
+/// optimizer state, reads its own data slices, and runs forward, backward and the gradient stages when
+/// the coordinator says so. The heavy work runs on the worker's compute thread; the actor only accepts
+/// instructions, checks that they are for its job and the step it expects, and reports back.
+/// </summary>
+public sealed class WorkerActor : ReceiveActor
+{
+    private readonly string _jobId;
+    private readonly int _rank;
+    private readonly JobSpec _spec;
+    private readonly IActorRef _coordinator;
+    private readonly IPAddress _dataAddress;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ComputeThread _compute;
+    private DataPlaneEndpoint? _endpoint;
+    private WorkerSession? _session;
+    private long _expectedStep;
+    private bool _busy;
+
+    public WorkerActor(string jobId, int rank, JobSpec spec, IActorRef coordinator, IPAddress dataAddress)
+    {
+        _jobId = jobId;
+        _rank = rank;
+        _spec = spec;
+        _coordinator = coordinator;
+        _dataAddress = dataAddress;
+        _compute = new ComputeThread($"distgrad-{jobId}-rank{rank}");
+
+        Receive<ConnectPeers>(OnConnectPeers);
+        Receive<RunStep>(OnRunStep);
+        Receive<FinishJob>(OnFinish);
+        Receive<StopJob>(m =>
+        {
+            if (ForThisJob(m.JobId, "StopJob"))
+            {
+                Context.Stop(Self);
+            }
+        });
+    }
+
+    public static Props Props(string jobId, int rank, JobSpec spec, IActorRef coordinator, IPAddress dataAddress) =>
+        Akka.Actor.Props.Create(() => new WorkerActor(jobId, rank, spec, coordinator, dataAddress));
+
+    protected override void PreStart()
+    {
+        _endpoint = DataPlaneEndpoint.Listen(_dataAddress);
+        _coordinator.Tell(new WorkerStarted(_jobId, _rank, _endpoint.Host, _endpoint.Port));
+    }
+
+    protected override void PostStop()
+    {
+        var session = _session;
+        var endpoint = _endpoint;
+        _compute.Run(() =>
+        {
+            session?.Dispose();
+            endpoint?.Dispose();
+            return 0;
+        }).ContinueWith(_ => _compute.Dispose(), TaskScheduler.Default);
+    }
+
+    private void OnConnectPeers(ConnectPeers message)
+    {
+        if (!ForThisJob(message.JobId, "ConnectPeers") || !NotBusy("ConnectPeers"))
+        {
+            return;
+        }
+
+        var endpoint = _endpoint!;
+        Run("ConnectPeers", () =>
+        {
+            _session = WorkerSession.Open(_spec, _rank, endpoint, message.Hosts, message.Ports, _jobId);
+            return new PeersConnected(_jobId, _rank, _session.Trainer.TrainSamples);
+        });
+    }
+
+    private void OnRunStep(RunStep message)
+    {
+        if (!ForThisJob(message.JobId, "RunStep") || !NotBusy($"RunStep({message.Step})"))
+        {
+            return;
+        }
+
+        if (_session == null || message.Step != _expectedStep)
+        {
+            var reason = _session == null
+                ? $"RunStep({message.Step}) arrived before ConnectPeers"
+                : $"RunStep({message.Step}) is not the step this worker expects ({_expectedStep})";
+            Reject(reason);
+            return;
+        }
+
+        _expectedStep++;
+        var session = _session;
+        Run($"RunStep({message.Step})", () =>
+        {
+            var r = session.Trainer.RunStep(message.Step);
+            return new StepDone(_jobId, _rank, message.Step, r.Loss, r.Samples, r.GradNorm, r.BytesAllReduced, r.ComputeMilliseconds);
+        });
+    }
+
+    private void OnFinish(FinishJob message)
+    {
+        if (!ForThisJob(message.JobId, "FinishJob") || !NotBusy("FinishJob") || _session == null)
+        {
+            return;
+        }
+
+        var session = _session;
+        Run("FinishJob", () =>
+        {
+            double? accuracy = null;
+            if (_rank == 0)
+            {
+                if (message.FinalParametersPath is { } path)
+                {
+                    SafeTensors.Save(path, session.Trainer.Parameters());
+                }
+
+                if (_spec.Evaluate)
+                {
+                    accuracy = session.Trainer.Evaluate(DatasetCatalog.Load(_spec, train: false));
+                }
+            }
+
+            return new JobFinished(_jobId, _rank, accuracy);
+        });
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the compute thread and sends its answer, or the failure, to the coordinator.</summary>
+    private void Run(string action, Func<IControlMessage> work)
+    {
+        _busy = true;
+        var self = Self;
+        _compute.Run(work).ContinueWith(
+            task =>
+            {
+                IControlMessage answer = task.IsCompletedSuccessfully
+                    ? task.Result
+                    : new WorkerFailed(_jobId, _rank, action, Describe(task.Exception));
+                self.Tell(new WorkDone(answer));
+            },
+            TaskScheduler.Default);
+        BecomeStacked(() =>
+        {
+            Receive<WorkDone>(done =>
+            {
+                _busy = false;
+                UnbecomeStacked();
+                if (done.Answer is WorkerFailed failed)
+                {
+                    _log.Error("rank {0}: {1} failed: {2}", _rank, failed.Action, failed.Reason);
+                }
+
+                _coordinator.Tell(done.Answer);
+            });
+            Receive<StopJob>(m =>
+            {
+                if (ForThisJob(m.JobId, "StopJob"))
+                {
+                    Context.Stop(Self);
+                }
+            });
+            ReceiveAny(m => Reject($"{m.GetType().Name} arrived while the worker is busy"));
+        });
+    }
+
+    private bool NotBusy(string action)
+    {
+        if (_busy)
+        {
+            Reject($"{action} arrived while the worker is busy");
+        }
+
+        return !_busy;
+    }
+
+    private bool ForThisJob(string jobId, string action)
+    {
+        if (jobId == _jobId)
+        {
+            return true;
+        }
+
+        Reject($"{action} is for job '{jobId}', but this worker runs job '{_jobId}'");
+        return false;
+    }
+
+    private void Reject(string reason)
+    {
+        _log.Warning("rank {0} rejected a message: {1}", _rank, reason);
+        Sender.Tell(new Rejected(_jobId, _rank, reason));
+    }
+
+    private static string Describe(AggregateException? error)
+    {
+        var inner = error?.InnerExceptions.Count == 1 ? error.InnerException! : error;
+        return inner == null ? "unknown error" : $"{inner.GetType().Name}: {inner.Message}";
+    }
+
+    /// <summary>The answer of work finished on the compute thread, back in the actor.</summary>
+    private sealed record WorkDone(IControlMessage Answer);
+}

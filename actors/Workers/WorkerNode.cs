@@ -1,0 +1,56 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Cluster;
+using DistGrad.Actors.Config;
+
+namespace DistGrad.Actors.Workers;
+
+/// <summary>
+/// A worker node: an ActorSystem with role <c>worker</c> that joins the cluster and hosts the
+/// <see cref="WorkerHostActor"/> (one worker slot per device). The node-host process runs one; the
+/// coordinator's embedded cluster runs several in its own process.
+/// </summary>
+public sealed class WorkerNode : IAsyncDisposable
+{
+    private WorkerNode(ActorSystem system) => System = system;
+
+    public ActorSystem System { get; }
+
+    /// <summary>This node's cluster address (with the port it bound).</summary>
+    public Address Address => Cluster.Get(System).SelfAddress;
+
+    /// <summary>
+    /// Starts a node on <paramref name="hostname"/>:<paramref name="port"/> (0: any free port) that joins
+    /// <paramref name="seedNodes"/>, offering <paramref name="slots"/> worker slots on <paramref name="devices"/>.
+    /// </summary>
+    public static WorkerNode Start(string hostname, int port, IReadOnlyList<string> seedNodes, int slots, string devices)
+    {
+        var system = ActorSystem.Create(ClusterConfig.SystemName, ClusterConfig.For(ClusterConfig.WorkerRole, hostname, port, seedNodes));
+        system.ActorOf(WorkerHostActor.Props(slots, devices, DataAddress(hostname)), WorkerHostActor.Name);
+        return new WorkerNode(system);
+    }
+
+    /// <summary>Joins the cluster whose seed is <paramref name="seed"/> (when no seed nodes were configured).</summary>
+    public void Join(Address seed) => Cluster.Get(System).Join(seed);
+
+    /// <summary>Leaves the cluster gracefully (other nodes see it leave, not fail) and stops the system.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
+        await System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+    }
+
+    /// <summary>The address the data plane listens on: the node's cluster hostname, resolved.</summary>
+    public static IPAddress DataAddress(string hostname)
+    {
+        if (IPAddress.TryParse(hostname, out var address))
+        {
+            return address;
+        }
+
+        var addresses = Dns.GetHostAddresses(hostname);
+        return addresses.FirstOrDefault(a => a.AddressFamily == global::System.Net.Sockets.AddressFamily.InterNetwork)
+            ?? addresses.FirstOrDefault()
+            ?? throw new ArgumentException($"the hostname '{hostname}' does not resolve to an address");
+    }
+}

@@ -1,0 +1,55 @@
+using DistGrad.Actors.Collectives;
+using DistGrad.Actors.DataPlane;
+using DistGrad.Actors.Jobs;
+using DistGrad.Actors.Stages;
+using DistGrad.Actors.Training;
+using DistGrad.Data;
+
+namespace DistGrad.Actors.Workers;
+
+/// <summary>A worker's live job state once its peers are connected: the transport, the groups and the trainer.</summary>
+public sealed class WorkerSession : IDisposable
+{
+    private readonly ITransport _transport;
+
+    private WorkerSession(ITransport transport, ReplicaTrainer trainer)
+    {
+        _transport = transport;
+        Trainer = trainer;
+    }
+
+    public ReplicaTrainer Trainer { get; }
+
+    /// <summary>Connects the data plane to every peer, builds the trainer and syncs parameters from rank 0.</summary>
+    public static WorkerSession Open(
+        JobSpec spec, int rank, DataPlaneEndpoint endpoint, IReadOnlyList<string> hosts, IReadOnlyList<int> ports, string jobId)
+    {
+        var transport = endpoint.Connect(rank, hosts, ports, jobId, spec.StepTimeout);
+        try
+        {
+            return new WorkerSession(transport, CreateTrainer(spec, rank, transport, DatasetCatalog.Load(spec, train: true)));
+        }
+        catch
+        {
+            transport.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    /// <summary>The trainer of <paramref name="rank"/> over a connected transport, with parameters synced from rank 0.</summary>
+    public static ReplicaTrainer CreateTrainer(
+        JobSpec spec, int rank, ITransport transport, TensorDataset train, IReadOnlyList<IGradientStage>? stages = null)
+    {
+        var layout = JobLayout.Of(spec);
+        var dataParallelRanks = layout.DataParallelGroupOf(rank);
+        var dataParallel = dataParallelRanks.Count == 1
+            ? ProcessGroup.Solo("data-parallel", rank)
+            : new ProcessGroup("data-parallel", dataParallelRanks, new Communicator(transport, dataParallelRanks, spec.StepTimeout));
+        var model = ProcessGroup.Solo("model", rank);
+        var trainer = new ReplicaTrainer(spec, rank, train, dataParallel, model, stages);
+        trainer.BroadcastInitialParameters();
+        return trainer;
+    }
+
+    public void Dispose() => _transport.DisposeAsync().AsTask().GetAwaiter().GetResult();
+}

@@ -1,0 +1,33 @@
+using DistGrad.Actors.Jobs;
+
+namespace DistGrad.Coordinator.Cli;
+
+/// <summary>Everything <c>train</c> was told: the job, and how to run it (cluster, run directory, telemetry).</summary>
+public sealed record TrainOptions
+{
+    public JobSpec Job { get; init; } = new();
+
+    /// <summary>The run directory; null picks runs/&lt;UTC time&gt;.</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>Worker nodes of the embedded cluster.</summary>
+    public int LocalNodes { get; init; } = 2;
+
+    /// <summary>Join an existing cluster (<see cref="SeedNodes"/>) instead of starting an embedded one.</summary>
+    public bool UseCluster { get; init; }
+
+    public IReadOnlyList<string> SeedNodes { get; init; } = [];
+
+    /// <summary>The coordinator node's hostname and port (port 0: any free one).</summary>
+    public string Hostname { get; init; } = "127.0.0.1";
+
+    public int Port { get; init; }
+
+    /// <summary>How long to wait for enough worker slots.</summary>
+    public TimeSpan WorkerWaitTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>none, console or otlp.</summary>
+    public string Telemetry { get; init; } = "none";
+
+    public string? OtlpEndpoint { get; init; }
+}

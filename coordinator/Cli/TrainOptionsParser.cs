@@ -1,0 +1,115 @@
+using System.Globalization;
+
+namespace DistGrad.Coordinator.Cli;
+
+/// <summary>Parses <c>train</c>'s options; every mistake becomes a <see cref="UsageException"/> with one clear line.</summary>
+public static class TrainOptionsParser
+{
+    private delegate TrainOptions Apply(TrainOptions options, string value);
+
+    private static readonly Dictionary<string, Apply> WithValue = new(StringComparer.Ordinal)
+    {
+        ["--model"] = (o, v) => o with { Job = o.Job with { Model = v } },
+        ["--dataset"] = (o, v) => o with { Job = o.Job with { Dataset = v } },
+        ["--data-dir"] = (o, v) => o with { Job = o.Job with { DataDirectory = v } },
+        ["--epochs"] = (o, v) => o with { Job = o.Job with { Epochs = Int("--epochs", v) } },
+        ["--steps"] = (o, v) => o with { Job = o.Job with { Steps = Int("--steps", v) } },
+        ["--batch-size"] = (o, v) => o with { Job = o.Job with { BatchSize = Int("--batch-size", v) } },
+        ["--micro-batches"] = (o, v) => o with { Job = o.Job with { MicroBatches = Int("--micro-batches", v) } },
+        ["--accumulation-steps"] = (o, v) => o with { Job = o.Job with { AccumulationSteps = Int("--accumulation-steps", v) } },
+        ["--data-parallel"] = (o, v) => o with { Job = o.Job with { DataParallel = Int("--data-parallel", v) } },
+        ["--pipeline-stages"] = (o, v) => o with { Job = o.Job with { PipelineStages = Int("--pipeline-stages", v) } },
+        ["--schedule"] = (o, v) => o with { Job = o.Job with { Schedule = OneOf("--schedule", v, "gpipe", "1f1b") } },
+        ["--optimizer"] = (o, v) => o with { Job = o.Job with { Optimizer = v } },
+        ["--lr"] = (o, v) => o with { Job = o.Job with { LearningRate = Double("--lr", v) } },
+        ["--momentum"] = (o, v) => o with { Job = o.Job with { Momentum = Double("--momentum", v) } },
+        ["--weight-decay"] = (o, v) => o with { Job = o.Job with { WeightDecay = Double("--weight-decay", v) } },
+        ["--clip-grad-norm"] = (o, v) => o with { Job = o.Job with { ClipGradNorm = Double("--clip-grad-norm", v) } },
+        ["--clip-norm-type"] = (o, v) => o with { Job = o.Job with { ClipNormType = v == "inf" ? double.PositiveInfinity : Double("--clip-norm-type", v) } },
+        ["--clip-grad-value"] = (o, v) => o with { Job = o.Job with { ClipGradValue = Double("--clip-grad-value", v) } },
+        ["--seed"] = (o, v) => o with { Job = o.Job with { Seed = Long("--seed", v) } },
+        ["--bucket-mb"] = (o, v) => o with { Job = o.Job with { BucketBytes = checked((int)(Double("--bucket-mb", v) * 1024 * 1024)) } },
+        ["--threads-per-worker"] = (o, v) => o with { Job = o.Job with { ThreadsPerWorker = Int("--threads-per-worker", v, allowZero: true) } },
+        ["--step-timeout"] = (o, v) => o with { Job = o.Job with { StepTimeout = TimeSpan.FromSeconds(Double("--step-timeout", v)) } },
+        ["--local-nodes"] = (o, v) => o with { LocalNodes = Int("--local-nodes", v) },
+        ["--seed-nodes"] = (o, v) => o with { SeedNodes = v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+        ["--hostname"] = (o, v) => o with { Hostname = v },
+        ["--port"] = (o, v) => o with { Port = Int("--port", v, allowZero: true) },
+        ["--worker-wait"] = (o, v) => o with { WorkerWaitTimeout = TimeSpan.FromSeconds(Double("--worker-wait", v)) },
+        ["--out"] = (o, v) => o with { OutputDirectory = v },
+        ["--telemetry"] = (o, v) => o with { Telemetry = OneOf("--telemetry", v, "none", "console", "otlp") },
+        ["--otlp-endpoint"] = (o, v) => o with { OtlpEndpoint = v },
+        ["--checkpoint-every"] = (_, _) => throw new UsageException("--checkpoint-every: training checkpoints are not available yet"),
+        ["--resume"] = (_, _) => throw new UsageException("--resume: resuming from a checkpoint is not available yet"),
+    };
+
+    private static readonly Dictionary<string, Func<TrainOptions, TrainOptions>> Flags = new(StringComparer.Ordinal)
+    {
+        ["--cluster"] = o => o with { UseCluster = true },
+        ["--no-eval"] = o => o with { Job = o.Job with { Evaluate = false } },
+    };
+
+    /// <summary>Every option name, for the help text's test.</summary>
+    public static IEnumerable<string> OptionNames => WithValue.Keys.Concat(Flags.Keys);
+
+    public static TrainOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new TrainOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            var (name, inline) = arg.Split('=', 2) is [var n, var v] && n.StartsWith("--", StringComparison.Ordinal) ? (n, v) : (arg, null);
+            if (Flags.TryGetValue(name, out var flag))
+            {
+                options = flag(options);
+            }
+            else if (WithValue.TryGetValue(name, out var apply))
+            {
+                var value = inline ?? (i + 1 < args.Count ? args[++i] : throw new UsageException($"{name} needs a value"));
+                options = apply(options, value);
+            }
+            else
+            {
+                throw new UsageException($"unknown option '{arg}' (see train --help)");
+            }
+        }
+
+        if (options.UseCluster && options.SeedNodes.Count == 0)
+        {
+            throw new UsageException("--cluster needs --seed-nodes akka.tcp://distgrad@HOST:PORT[,...]");
+        }
+
+        if (!options.UseCluster && options.SeedNodes.Count > 0)
+        {
+            throw new UsageException("--seed-nodes is only used with --cluster");
+        }
+
+        var problems = DistGrad.Actors.Jobs.JobSpecValidation.Problems(options.Job);
+        if (problems.Count > 0)
+        {
+            throw new UsageException(string.Join("; ", problems));
+        }
+
+        return options;
+    }
+
+    private static int Int(string option, string value, bool allowZero = false) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && (n > 0 || (allowZero && n == 0))
+            ? n
+            : throw new UsageException($"{option} must be a {(allowZero ? "non-negative" : "positive")} integer, got '{value}'");
+
+    private static long Long(string option, string value) =>
+        long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw new UsageException($"{option} must be an integer, got '{value}'");
+
+    private static double Double(string option, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x)
+            ? x
+            : throw new UsageException($"{option} must be a number, got '{value}'");
+
+    private static string OneOf(string option, string value, params string[] allowed) =>
+        allowed.Contains(value, StringComparer.Ordinal)
+            ? value
+            : throw new UsageException($"{option} must be one of {string.Join(", ", allowed)}, got '{value}'");
+}

@@ -1,0 +1,321 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using DistGrad.Actors.Config;
+using DistGrad.Actors.Jobs;
+using DistGrad.Actors.Messages;
+using DistGrad.Actors.Telemetry;
+using DistGrad.Actors.Workers;
+
+namespace DistGrad.Coordinator.Coordination;
+
+/// <summary>
+/// Runs one job on the cluster: waits for enough worker slots, starts a worker per rank, has them connect
+/// their data plane, then drives the steps one by one, gathering losses and metrics, and finishes the
+/// job. Every wait has a deadline: when it passes, or a worker fails, stops or becomes unreachable, the job
+/// fails with a message naming the worker and what the coordinator was waiting for. Never a hang.
+/// </summary>
+public sealed class CoordinatorActor : ReceiveActor, IWithTimers
+{
+    private const string DeadlineTimer = "deadline";
+
+    private readonly string _jobId;
+    private readonly JobSpec _spec;
+    private readonly CoordinatorSettings _settings;
+    private readonly IJobObserver _observer;
+    private readonly TaskCompletionSource<JobOutcome> _completion;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Cluster _cluster = Cluster.Get(Context.System);
+    private readonly Dictionary<Address, (IActorRef Host, int Slots)> _hosts = [];
+    private readonly IActorRef?[] _workers;
+    private readonly Address?[] _workerNodes;
+    private readonly HashSet<int> _pending = [];
+    private readonly List<StepDone> _stepAnswers = [];
+    private string _awaited = "worker slots";
+    private int _totalSteps;
+    private long _step;
+    private double? _testAccuracy;
+    private double _lastLoss = double.NaN;
+    private long _trainSamples;
+    private System.Diagnostics.Stopwatch _stepClock = new();
+    private System.Diagnostics.Stopwatch _trainClock = new();
+    private System.Diagnostics.Activity? _stepActivity;
+
+    public CoordinatorActor(string jobId, JobSpec spec, CoordinatorSettings settings, IJobObserver observer, TaskCompletionSource<JobOutcome> completion)
+    {
+        _jobId = jobId;
+        _spec = spec;
+        _settings = settings;
+        _observer = observer;
+        _completion = completion;
+        _workers = new IActorRef?[spec.WorldSize];
+        _workerNodes = new Address?[spec.WorldSize];
+        WaitingForSlots();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(string jobId, JobSpec spec, CoordinatorSettings settings, IJobObserver observer, TaskCompletionSource<JobOutcome> completion) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(jobId, spec, settings, observer, completion));
+
+    protected override void PreStart()
+    {
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.MemberRemoved));
+        _observer.OnPhase($"waiting for {_spec.WorldSize} worker slot(s)");
+        Timers.StartSingleTimer(DeadlineTimer, new Deadline(_awaited), _settings.WorkerWaitTimeout);
+    }
+
+    /// <summary>A bug in the coordinator fails the job with its message instead of restarting into a half-run job.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        Fail($"the coordinator failed while handling {message.GetType().Name}: {reason.GetType().Name}: {reason.Message}");
+        base.PreRestart(reason, message);
+    }
+
+    protected override void PostStop()
+    {
+        _cluster.Unsubscribe(Self);
+        _stepActivity?.Dispose();
+        _completion.TrySetResult(JobOutcome.Failed("the coordinator stopped before the job ended", (int)_step, _hosts.Count));
+    }
+
+    private void WaitingForSlots()
+    {
+        Receive<ClusterEvent.MemberUp>(up =>
+        {
+            if (up.Member.HasRole(ClusterConfig.WorkerRole))
+            {
+                Context.ActorSelection(new RootActorPath(up.Member.Address) / "user" / WorkerHostActor.Name).Tell(new QueryCapacity(_jobId));
+            }
+        });
+        Receive<HostCapacity>(capacity =>
+        {
+            if (capacity.JobId != _jobId || capacity.Slots <= 0)
+            {
+                return;
+            }
+
+            _hosts[Sender.Path.Address] = (Sender, capacity.Slots);
+            if (_hosts.Values.Sum(h => h.Slots) >= _spec.WorldSize)
+            {
+                StartWorkers();
+            }
+        });
+        Receive<Deadline>(_ => Fail(
+            $"waited {Seconds(_settings.WorkerWaitTimeout)} for {_spec.WorldSize} worker slot(s) on nodes with role '{ClusterConfig.WorkerRole}', " +
+            $"but found {_hosts.Values.Sum(h => h.Slots)} ({(_hosts.Count == 0 ? "no worker node joined" : string.Join(", ", _hosts.Keys))})"));
+        Common();
+    }
+
+    private void StartWorkers()
+    {
+        // Ranks go round-robin over the nodes (sorted by address, so the placement repeats), skipping full ones.
+        var nodes = _hosts.OrderBy(h => h.Key.ToString(), StringComparer.Ordinal).Select(h => (h.Key, h.Value.Host, Free: h.Value.Slots)).ToList();
+        var next = 0;
+        for (var rank = 0; rank < _spec.WorldSize; rank++)
+        {
+            while (nodes[next % nodes.Count].Free == 0)
+            {
+                next++;
+            }
+
+            var node = nodes[next % nodes.Count];
+            nodes[next % nodes.Count] = node with { Free = node.Free - 1 };
+            next++;
+            _workerNodes[rank] = node.Key;
+            node.Host.Tell(new StartWorker(_jobId, rank, _spec, Self));
+        }
+
+        Await("WorkerStarted", Enumerable.Range(0, _spec.WorldSize));
+        _observer.OnPhase("starting workers");
+        var hosts = new string[_spec.WorldSize];
+        var ports = new int[_spec.WorldSize];
+        Become(() =>
+        {
+            Receive<WorkerStarted>(started => Answered(started.Rank, started.JobId, () =>
+            {
+                _workers[started.Rank] = Sender;
+                Context.Watch(Sender);
+                hosts[started.Rank] = started.DataHost;
+                ports[started.Rank] = started.DataPort;
+            }, () => ConnectPeers(hosts, ports)));
+            Common();
+        });
+    }
+
+    private void ConnectPeers(string[] hosts, int[] ports)
+    {
+        _observer.OnPhase("connecting the data plane");
+        Tell(new ConnectPeers(_jobId, hosts, ports));
+        Await("PeersConnected", Enumerable.Range(0, _spec.WorldSize));
+        var trainSamples = 0;
+        Become(() =>
+        {
+            Receive<PeersConnected>(connected => Answered(connected.Rank, connected.JobId, () => trainSamples = connected.TrainSamples, () =>
+            {
+                _totalSteps = _spec.TotalSteps(trainSamples);
+                _observer.OnStart(_totalSteps);
+                _observer.OnPhase("training");
+                _trainClock = System.Diagnostics.Stopwatch.StartNew();
+                Become(Stepping);
+                NextStep();
+            }));
+            Common();
+        });
+    }
+
+    private void Stepping()
+    {
+        Receive<StepDone>(done =>
+        {
+            if (done.Step != _step)
+            {
+                _log.Warning("ignored StepDone for step {0} from rank {1}: step {2} is running", done.Step, done.Rank, _step);
+                return;
+            }
+
+            Answered(done.Rank, done.JobId, () => _stepAnswers.Add(done), FinishStep);
+        });
+        Common();
+    }
+
+    private void NextStep()
+    {
+        if (_step >= _totalSteps)
+        {
+            Finish();
+            return;
+        }
+
+        _stepAnswers.Clear();
+        _stepActivity = DistGradTelemetry.Coordinator.StartActivity("step");
+        _stepActivity?.SetTag("distgrad.step", _step);
+        _stepClock = System.Diagnostics.Stopwatch.StartNew();
+        Tell(new RunStep(_jobId, _step));
+        Await($"StepDone for step {_step}", Enumerable.Range(0, _spec.WorldSize));
+    }
+
+    private void FinishStep()
+    {
+        var duration = _stepClock.Elapsed.TotalMilliseconds;
+        _stepActivity?.Dispose();
+        _stepActivity = null;
+        var answers = _stepAnswers.OrderBy(a => a.Rank).ToArray();
+        var samples = answers.Sum(a => a.Samples);
+        // Every replica computed the same number of samples, so the mean of their means is the batch mean.
+        _lastLoss = answers.Average(a => a.Loss);
+        _trainSamples += samples;
+        var record = new StepRecord(_step + 1, _lastLoss, answers[0].GradNorm, _spec.LearningRate, samples, duration, answers.Sum(a => a.BytesAllReduced));
+        DistGradTelemetry.StepDuration.Record(duration);
+        DistGradTelemetry.GradNorm.Record(record.GradNorm);
+        _observer.OnStep(record);
+        _step++;
+        NextStep();
+    }
+
+    private void Finish()
+    {
+        var trainSeconds = _trainClock.Elapsed.TotalSeconds;
+        _observer.OnPhase(_spec.Evaluate ? "evaluating" : "finishing");
+        Tell(new FinishJob(_jobId, _settings.FinalParametersPath));
+        Await("JobFinished", Enumerable.Range(0, _spec.WorldSize));
+        Become(() =>
+        {
+            Receive<JobFinished>(finished => Answered(finished.Rank, finished.JobId, () => _testAccuracy ??= finished.TestAccuracy, () =>
+            {
+                Tell(new StopJob(_jobId));
+                _completion.TrySetResult(new JobOutcome(true, null, (int)_step, _lastLoss, _testAccuracy, _hosts.Count, trainSeconds, _trainSamples));
+                Context.Stop(Self);
+            }));
+            Common();
+        });
+    }
+
+    /// <summary>Failure handling shared by every phase.</summary>
+    private void Common()
+    {
+        Receive<WorkerFailed>(failed => Fail($"worker rank {failed.Rank} ({WorkerPath(failed.Rank)}) failed in {failed.Action}: {failed.Reason}"));
+        Receive<Rejected>(rejected => Fail($"worker rank {rejected.Rank} ({WorkerPath(rejected.Rank)}) rejected an instruction: {rejected.Reason}"));
+        Receive<Terminated>(terminated =>
+        {
+            var rank = Array.IndexOf(_workers, terminated.ActorRef);
+            if (rank >= 0)
+            {
+                Fail($"worker rank {rank} ({terminated.ActorRef.Path}) stopped while the coordinator awaited {_awaited}");
+            }
+        });
+        Receive<ClusterEvent.UnreachableMember>(unreachable =>
+        {
+            var ranks = Enumerable.Range(0, _workerNodes.Length).Where(r => unreachable.Member.Address.Equals(_workerNodes[r])).ToArray();
+            if (ranks.Length > 0)
+            {
+                Fail($"worker rank {string.Join(", ", ranks)} on {unreachable.Member.Address} became unreachable while the coordinator awaited {_awaited}");
+            }
+        });
+        Receive<ClusterEvent.MemberRemoved>(removed =>
+        {
+            var ranks = Enumerable.Range(0, _workerNodes.Length).Where(r => removed.Member.Address.Equals(_workerNodes[r])).ToArray();
+            if (ranks.Length > 0)
+            {
+                Fail($"worker rank {string.Join(", ", ranks)} on {removed.Member.Address} left the cluster while the coordinator awaited {_awaited}");
+            }
+        });
+        Receive<Deadline>(deadline =>
+        {
+            var missing = string.Join(", ", _pending.Order().Select(r => $"rank {r} ({WorkerPath(r)})"));
+            Fail($"timed out after {Seconds(_settings.ActionTimeout(_spec))} awaiting {deadline.Awaited} from {missing}");
+        });
+        Receive<ClusterEvent.IMemberEvent>(_ => { });
+        Receive<HostCapacity>(_ => { });
+    }
+
+    /// <summary>Records that <paramref name="rank"/> answered; when the last awaited rank has, runs <paramref name="whenAll"/>.</summary>
+    private void Answered(int rank, string jobId, Action record, Action whenAll)
+    {
+        if (jobId != _jobId || !_pending.Remove(rank))
+        {
+            _log.Warning("ignored an answer from rank {0} for job '{1}' while awaiting {2}", rank, jobId, _awaited);
+            return;
+        }
+
+        record();
+        if (_pending.Count == 0)
+        {
+            Timers.Cancel(DeadlineTimer);
+            whenAll();
+        }
+    }
+
+    private void Await(string action, IEnumerable<int> ranks)
+    {
+        _awaited = action;
+        _pending.Clear();
+        _pending.UnionWith(ranks);
+        Timers.StartSingleTimer(DeadlineTimer, new Deadline(action), _settings.ActionTimeout(_spec));
+    }
+
+    private void Tell(object message)
+    {
+        foreach (var worker in _workers)
+        {
+            worker?.Tell(message);
+        }
+    }
+
+    private void Fail(string error)
+    {
+        _log.Error("job {0} failed: {1}", _jobId, error);
+        Tell(new StopJob(_jobId));
+        _completion.TrySetResult(JobOutcome.Failed(error, (int)_step, _hosts.Count));
+        Context.Stop(Self);
+    }
+
+    private string WorkerPath(int rank) =>
+        rank >= 0 && rank < _workers.Length && _workers[rank] is { } worker ? worker.Path.ToString()
+        : rank >= 0 && rank < _workerNodes.Length && _workerNodes[rank] is { } node ? node.ToString()
+        : "not started";
+
+    private static string Seconds(TimeSpan span) => $"{span.TotalSeconds:0.#} s";
+
+    private sealed record Deadline(string Awaited);
+}

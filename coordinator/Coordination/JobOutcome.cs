@@ -1,0 +1,8 @@
+namespace DistGrad.Coordinator.Coordination;
+
+/// <summary>How a job ended: its figures when it finished, or the reason it failed.</summary>
+public sealed record JobOutcome(
+    bool Succeeded, string? Error, int Steps, double? FinalLoss, double? TestAccuracy, int Nodes, double TrainSeconds, long TrainSamples)
+{
+    public static JobOutcome Failed(string error, int steps, int nodes) => new(false, error, steps, null, null, nodes, 0, 0);
+}

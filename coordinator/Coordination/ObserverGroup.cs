@@ -1,0 +1,29 @@
+namespace DistGrad.Coordinator.Coordination;
+
+/// <summary>Passes each event to several observers in order.</summary>
+public sealed class ObserverGroup(params IJobObserver[] observers) : IJobObserver
+{
+    public void OnPhase(string phase)
+    {
+        foreach (var o in observers)
+        {
+            o.OnPhase(phase);
+        }
+    }
+
+    public void OnStart(int totalSteps)
+    {
+        foreach (var o in observers)
+        {
+            o.OnStart(totalSteps);
+        }
+    }
+
+    public void OnStep(StepRecord record)
+    {
+        foreach (var o in observers)
+        {
+            o.OnStep(record);
+        }
+    }
+}

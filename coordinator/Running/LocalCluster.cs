@@ -1,0 +1,35 @@
+using Akka.Actor;
+using DistGrad.Actors.Workers;
+
+namespace DistGrad.Coordinator.Running;
+
+/// <summary>
+/// The embedded cluster of the default <c>train</c>: worker nodes, each its own ActorSystem on loopback
+/// TCP in this process, joined to the coordinator's node. They talk over real sockets (Akka.Remote and
+/// the TCP data plane), exactly as separate node-host processes would.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    private readonly List<WorkerNode> _nodes = [];
+
+    /// <summary>Starts <paramref name="nodes"/> worker nodes with <paramref name="slotsPerNode"/> slots each, joining <paramref name="seed"/>.</summary>
+    public static LocalCluster Start(int nodes, int slotsPerNode, Address seed)
+    {
+        var cluster = new LocalCluster();
+        for (var i = 0; i < nodes; i++)
+        {
+            var node = WorkerNode.Start("127.0.0.1", 0, [], slotsPerNode, "cpu");
+            node.Join(seed);
+            cluster._nodes.Add(node);
+        }
+
+        return cluster;
+    }
+
+    public IReadOnlyList<WorkerNode> Nodes => _nodes;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_nodes.Select(n => n.DisposeAsync().AsTask())).ConfigureAwait(false);
+    }
+}

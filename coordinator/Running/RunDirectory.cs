@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.Json;
+using DistGrad.Actors.Jobs;
+using DistGrad.Coordinator.Coordination;
+
+namespace DistGrad.Coordinator.Running;
+
+/// <summary>
+/// The run directory of CLI.md: metrics.jsonl (a line per step, flushed as it goes), summary.json at the
+/// end, and final.safetensors (written by rank 0 into this folder).
+/// </summary>
+public sealed class RunDirectory : IJobObserver, IDisposable
+{
+    private readonly StreamWriter _metrics;
+
+    public RunDirectory(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(Path);
+        _metrics = new StreamWriter(System.IO.Path.Combine(Path, "metrics.jsonl"), append: false) { AutoFlush = true };
+    }
+
+    public string Path { get; }
+
+    public string FinalParameters => System.IO.Path.Combine(Path, "final.safetensors");
+
+    /// <summary>runs/&lt;UTC time&gt; under the current directory.</summary>
+    public static string DefaultPath(DateTime utcNow) =>
+        System.IO.Path.Combine("runs", utcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+
+    public void OnPhase(string phase)
+    {
+    }
+
+    public void OnStart(int totalSteps)
+    {
+    }
+
+    public void OnStep(StepRecord record) => _metrics.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["step"] = record.Step,
+        ["loss"] = record.Loss,
+        ["grad_norm"] = record.GradNorm,
+        ["lr"] = record.LearningRate,
+        ["samples"] = record.Samples,
+        ["duration_ms"] = Math.Round(record.DurationMilliseconds, 3),
+    }));
+
+    /// <summary>Writes summary.json for a finished job.</summary>
+    public void WriteSummary(JobOutcome outcome, JobSpec spec, double wallSeconds)
+    {
+        var summary = new Dictionary<string, object?>
+        {
+            ["test_accuracy"] = outcome.TestAccuracy,
+            ["final_loss"] = outcome.FinalLoss,
+            ["steps"] = outcome.Steps,
+            ["samples_per_second"] = outcome.TrainSeconds > 0 ? Math.Round(outcome.TrainSamples / outcome.TrainSeconds, 1) : null,
+            ["wall_seconds"] = Math.Round(wallSeconds, 3),
+            ["layout"] = new Dictionary<string, int>
+            {
+                ["data_parallel"] = spec.DataParallel,
+                ["pipeline_stages"] = spec.PipelineStages,
+                ["micro_batches"] = spec.MicroBatches,
+            },
+            ["nodes"] = outcome.Nodes,
+        };
+        File.WriteAllText(
+            System.IO.Path.Combine(Path, "summary.json"),
+            JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    public void Dispose() => _metrics.Dispose();
+}

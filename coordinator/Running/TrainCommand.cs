@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Cluster;
+using DistGrad.Actors.Config;
+using DistGrad.Coordinator.Cli;
+using DistGrad.Coordinator.Coordination;
+
+namespace DistGrad.Coordinator.Running;
+
+/// <summary>
+/// <c>coordinator train</c>: starts the coordinator's node (and the embedded worker nodes unless
+/// --cluster), runs the job, writes the run directory and prints a summary.
+/// </summary>
+public static class TrainCommand
+{
+    /// <summary>
+    /// Runs the job; returns its outcome (the caller turns a failure into exit code 1). <paramref name="watcher"/>
+    /// sees the embedded cluster and then every event of the job (tests use it to stop a node mid-run).
+    /// </summary>
+    public static async Task<JobOutcome> RunAsync(TrainOptions options, TextWriter output, bool interactive, IClusterWatcher? watcher = null)
+    {
+        var wall = Stopwatch.StartNew();
+        var telemetry = TelemetrySetup.Start(options.Telemetry, options.OtlpEndpoint);
+        using var run = new RunDirectory(options.OutputDirectory ?? RunDirectory.DefaultPath(DateTime.UtcNow));
+        var progress = new ProgressDisplay(output, interactive);
+        var job = options.Job;
+        var jobId = $"job-{Guid.NewGuid():N}"[..16];
+
+        var system = ActorSystem.Create(
+            ClusterConfig.SystemName,
+            ClusterConfig.For(ClusterConfig.CoordinatorRole, options.Hostname, options.Port, options.UseCluster ? options.SeedNodes : []));
+        LocalCluster? local = null;
+        try
+        {
+            var cluster = Cluster.Get(system);
+            if (!options.UseCluster)
+            {
+                cluster.Join(cluster.SelfAddress);
+                var slotsPerNode = (job.WorldSize + options.LocalNodes - 1) / options.LocalNodes;
+                local = LocalCluster.Start(options.LocalNodes, slotsPerNode, cluster.SelfAddress);
+                watcher?.Attach(local);
+            }
+
+            var completion = new TaskCompletionSource<JobOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var settings = new CoordinatorSettings(options.WorkerWaitTimeout, run.FinalParameters);
+            system.ActorOf(CoordinatorActor.Props(jobId, job, settings, watcher == null ? new ObserverGroup(progress, run) : new ObserverGroup(progress, run, watcher), completion), "coordinator");
+            var outcome = await completion.Task.ConfigureAwait(false);
+            if (outcome.Succeeded)
+            {
+                run.WriteSummary(outcome, job, wall.Elapsed.TotalSeconds);
+                progress.Summary(outcome, run.Path, wall.Elapsed.TotalSeconds);
+            }
+
+            return outcome;
+        }
+        finally
+        {
+            if (local != null)
+            {
+                await local.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
+            foreach (var provider in telemetry)
+            {
+                provider.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+
+namespace DistGrad.NodeHost;
+
+/// <summary>node-host's command line (CLI.md): where to join, where to listen, which devices to offer.</summary>
+public sealed record NodeHostOptions(IReadOnlyList<string> SeedNodes, string Hostname, int Port, string Devices, bool ShowHelp)
+{
+    public const string Help = """
+        usage: node-host --seed-nodes akka.tcp://distgrad@HOST:PORT[,...] [--hostname H] [--port P] [--devices cpu|auto]
+
+        Joins a DistGrad cluster with role 'worker' and hosts one worker per device until stopped
+        (SIGTERM or Ctrl+C leave the cluster gracefully).
+
+          --seed-nodes URI,...   cluster seed nodes (required)
+          --hostname H           the address other nodes reach this one at    [127.0.0.1]
+          --port P               Akka port, 0 picks a free one                [0]
+          --devices cpu|auto     devices to host a worker on (auto: CUDA devices when present, else one CPU worker)  [cpu]
+        """;
+
+    /// <summary>Worker slots the devices give: one per device.</summary>
+    public int Slots => Devices.Split(',', StringSplitOptions.RemoveEmptyEntries).Length;
+
+    public static NodeHostOptions Parse(IReadOnlyList<string> args)
+    {
+        var seeds = new List<string>();
+        var hostname = "127.0.0.1";
+        var port = 0;
+        var devices = "cpu";
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--help" or "-h":
+                    return new NodeHostOptions([], hostname, port, devices, ShowHelp: true);
+                case "--seed-nodes":
+                    seeds.AddRange(Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                    break;
+                case "--hostname":
+                    hostname = Value();
+                    break;
+                case "--port":
+                    var text = Value();
+                    port = int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 65535
+                        ? p
+                        : throw new ArgumentException($"--port must be an integer in [0, 65535], got '{text}'");
+                    break;
+                case "--devices":
+                    devices = Value();
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option '{args[i]}' (see --help)");
+            }
+        }
+
+        if (seeds.Count == 0)
+        {
+            throw new ArgumentException("--seed-nodes is required: akka.tcp://distgrad@HOST:PORT[,...]");
+        }
+
+        var bad = seeds.FirstOrDefault(s => !s.StartsWith("akka.tcp://", StringComparison.Ordinal));
+        if (bad != null)
+        {
+            throw new ArgumentException($"--seed-nodes: '{bad}' is not an address like akka.tcp://distgrad@HOST:PORT");
+        }
+
+        return new NodeHostOptions(seeds, hostname, port, ResolveDevices(devices), ShowHelp: false);
+    }
+
+    /// <summary>"auto" means one CPU worker until a GPU backend is present; explicit CUDA devices are refused for now.</summary>
+    private static string ResolveDevices(string devices)
+    {
+        var list = devices.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (list.Length == 1 && list[0] == "auto")
+        {
+            return "cpu";
+        }
+
+        foreach (var device in list)
+        {
+            if (device != "cpu")
+            {
+                throw new ArgumentException($"--devices: '{device}' is not available on this build (CPU workers only: use cpu or auto)");
+            }
+        }
+
+        return list.Length == 0 ? throw new ArgumentException("--devices needs at least one device") : string.Join(",", list);
+    }
+}

@@ -1,0 +1,45 @@
+using Akka.Actor;
+using Akka.Cluster;
+using DistGrad.Actors.Workers;
+
+namespace DistGrad.NodeHost;
+
+/// <summary>Runs a worker node until SIGTERM/Ctrl+C (leaving the cluster gracefully) or until the cluster downs it.</summary>
+public static class NodeHostRunner
+{
+    public static async Task<int> RunAsync(NodeHostOptions options, TextWriter output)
+    {
+        WorkerNode node;
+        try
+        {
+            node = WorkerNode.Start(options.Hostname, options.Port, options.SeedNodes, options.Slots, options.Devices);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or Akka.Remote.RemoteTransportException or ArgumentException)
+        {
+            Console.Error.WriteLine($"node-host: cannot start on {options.Hostname}:{options.Port}: {e.Message}");
+            return 1;
+        }
+
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            stop.TrySetResult();
+        });
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.TrySetResult();
+        };
+
+        Cluster.Get(node.System).RegisterOnMemberUp(() => output.WriteLine($"node-host: joined as {node.Address} with {options.Slots} worker slot(s) ({options.Devices})"));
+        await Task.WhenAny(stop.Task, node.System.WhenTerminated).ConfigureAwait(false);
+        if (stop.Task.IsCompleted)
+        {
+            output.WriteLine("node-host: leaving the cluster");
+            await node.DisposeAsync().ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,65 @@
+using DistGrad.Coordinator.Cli;
+
+namespace DistGrad.Actors.Tests.Cli;
+
+public class TrainOptionsParserTests
+{
+    [Fact]
+    public void No_options_give_the_default_job_of_cli_md()
+    {
+        var o = TrainOptionsParser.Parse([]);
+        Assert.Equal("mlp", o.Job.Model);
+        Assert.Equal("fashion-mnist-mini", o.Job.Dataset);
+        Assert.Equal(128, o.Job.BatchSize);
+        Assert.Equal(2, o.Job.DataParallel);
+        Assert.Equal(1, o.Job.PipelineStages);
+        Assert.Equal("sgd", o.Job.Optimizer);
+        Assert.Equal(0.1, o.Job.LearningRate);
+        Assert.Equal(0.9, o.Job.Momentum);
+        Assert.Equal(2, o.LocalNodes);
+        Assert.Null(o.Job.ClipGradNorm);
+        Assert.False(o.UseCluster);
+    }
+
+    [Fact]
+    public void Options_set_the_job()
+    {
+        var o = TrainOptionsParser.Parse(["--model", "cnn", "--steps", "20", "--batch-size", "96", "--accumulation-steps=4",
+            "--data-parallel", "3", "--clip-grad-norm", "1.0", "--clip-norm-type", "inf", "--optimizer", "adamw", "--lr", "0.001", "--seed", "9"]);
+        Assert.Equal("cnn", o.Job.Model);
+        Assert.Equal(20, o.Job.Steps);
+        Assert.Equal(4, o.Job.AccumulationSteps);
+        Assert.Equal(3, o.Job.DataParallel);
+        Assert.Equal(1.0, o.Job.ClipGradNorm);
+        Assert.Equal(double.PositiveInfinity, o.Job.ClipNormType);
+        Assert.Equal("adamw", o.Job.Optimizer);
+        Assert.Equal(9, o.Job.Seed);
+    }
+
+    [Theory]
+    [InlineData("unknown option '--frobnicate'", "--frobnicate")]
+    [InlineData("--batch-size needs a value", "--batch-size")]
+    [InlineData("--batch-size must be a positive integer, got 'ten'", "--batch-size", "ten")]
+    [InlineData("--lr must be a number, got 'fast'", "--lr", "fast")]
+    [InlineData("--batch-size 100 is not divisible by data-parallel × accumulation-steps = 3 × 1 = 3", "--batch-size", "100", "--data-parallel", "3")]
+    [InlineData("--model 'resnet' is not a known model", "--model", "resnet")]
+    [InlineData("--optimizer 'lion' is not one of sgd, adam, adamw", "--optimizer", "lion")]
+    [InlineData("--schedule must be one of gpipe, 1f1b, got 'zb'", "--schedule", "zb")]
+    [InlineData("--cluster needs --seed-nodes", "--cluster")]
+    [InlineData("--clip-grad-norm must be a positive number, got -1", "--clip-grad-norm", "-1")]
+    public void Bad_input_gets_one_line_naming_the_problem(string expected, params string[] args)
+    {
+        var e = Assert.Throws<UsageException>(() => TrainOptionsParser.Parse(args));
+        Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void The_help_lists_every_option()
+    {
+        foreach (var name in TrainOptionsParser.OptionNames)
+        {
+            Assert.Contains(name, HelpText.Train);
+        }
+    }
+}
