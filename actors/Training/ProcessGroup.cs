@@ -1,4 +1,5 @@
 using DistGrad.Actors.Collectives;
+using DistGrad.Actors.Telemetry;
 
 namespace DistGrad.Actors.Training;
 
@@ -41,20 +42,40 @@ public sealed class ProcessGroup
     {
         if (_communicator != null)
         {
+            using var span = Span("allreduce", data.Length * sizeof(float));
             _communicator.AllReduceSumAsync(data).GetAwaiter().GetResult();
         }
     }
 
     /// <summary>Sums or takes the maximum of one value per member; every member gets the same result.</summary>
-    public double AllReduceScalar(double value, ReduceOp op) =>
-        _communicator == null ? value : _communicator.AllReduceScalarAsync(value, op).GetAwaiter().GetResult();
+    public double AllReduceScalar(double value, ReduceOp op)
+    {
+        if (_communicator == null)
+        {
+            return value;
+        }
+
+        using var span = Span("allreduce-scalar", sizeof(double));
+        return _communicator.AllReduceScalarAsync(value, op).GetAwaiter().GetResult();
+    }
 
     /// <summary>Copies <paramref name="data"/> from the member with job rank <paramref name="rootRank"/> to all.</summary>
     public void Broadcast(Memory<float> data, int rootRank)
     {
         if (_communicator != null)
         {
+            using var span = Span("broadcast", data.Length * sizeof(float));
             _communicator.BroadcastAsync(data, rootRank).GetAwaiter().GetResult();
         }
+    }
+
+    /// <summary>A telemetry span for one collective, tagged with its group and payload size.</summary>
+    private System.Diagnostics.Activity? Span(string collective, long bytes)
+    {
+        var span = DistGradTelemetry.Worker.StartActivity(collective);
+        span?.SetTag("distgrad.group", Name);
+        span?.SetTag("distgrad.group.size", Size);
+        span?.SetTag("distgrad.bytes", bytes);
+        return span;
     }
 }

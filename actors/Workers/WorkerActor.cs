@@ -36,6 +36,7 @@ public sealed class WorkerActor : ReceiveActor
         _coordinator = coordinator;
         _dataAddress = dataAddress;
         _compute = new ComputeThread($"distgrad-{jobId}-rank{rank}");
+        _compute.Run(() => CpuThreads.Limit = spec.ThreadsPerWorker);
 
         Receive<ConnectPeers>(OnConnectPeers);
         Receive<RunStep>(OnRunStep);

@@ -55,12 +55,17 @@ public static class TrainCommand
         }
         finally
         {
+            // Workers leave first and the coordinator's node stops before theirs, so no node sees another vanish.
+            if (local != null)
+            {
+                await local.LeaveAsync().ConfigureAwait(false);
+            }
+
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
             if (local != null)
             {
                 await local.DisposeAsync().ConfigureAwait(false);
             }
-
-            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
             foreach (var provider in telemetry)
             {
                 provider.Dispose();

@@ -1,0 +1,20 @@
+using System.Globalization;
+using DistGrad.Benchmarks.Distributed;
+
+// dotnet run --project bench/DistGrad.Benchmarks.Distributed -c Release -- allreduce [--world 2] [--sizes-mib 4,16,64] [--reps 10]
+// dotnet run --project bench/DistGrad.Benchmarks.Distributed -c Release -- train [coordinator train options]
+switch (args.FirstOrDefault())
+{
+    case "allreduce":
+        string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        var world = int.Parse(Option("--world") ?? "2", CultureInfo.InvariantCulture);
+        var sizes = (Option("--sizes-mib") ?? "4,16,64").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var reps = int.Parse(Option("--reps") ?? "10", CultureInfo.InvariantCulture);
+        await AllReduceBandwidth.RunAsync(world, sizes, reps);
+        return 0;
+    case "train":
+        return await TrainingThroughput.RunAsync(args[1..]);
+    default:
+        Console.Error.WriteLine("usage: DistGrad.Benchmarks.Distributed allreduce [--world N] [--sizes-mib 4,16,64] [--reps R] | train [coordinator train options]");
+        return 2;
+}
