@@ -10,7 +10,8 @@ namespace DistGrad.Actors.Collectives;
 /// </summary>
 internal static class ChainBroadcast
 {
-    public const int PieceBytes = 512 * 1024;
+    // Large enough that per-message costs vanish next to the bytes, small enough that each hop adds little delay.
+    public const int PieceBytes = 1 << 20;
 
     public static async Task RunAsync<T>(CollectiveCall call, Memory<T> data, int rootPosition)
         where T : unmanaged

@@ -13,6 +13,10 @@ internal sealed class TcpPeerConnection : IAsyncDisposable
     // Reads of up to 1 MiB per socket call keep the syscall count low for bulk transfers.
     private const int ReadBufferSize = 1 << 20;
 
+    // Payloads up to this size are copied into the pipe behind their header and leave in one write; larger
+    // ones are written from the caller's memory, where a copy would cost more than the extra small write.
+    private const int InlinePayloadLimit = 64 * 1024;
+
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly PipeReader _reader;
@@ -96,14 +100,27 @@ internal sealed class TcpPeerConnection : IAsyncDisposable
         do
         {
             int length = Math.Min(FrameHeader.MaxPayload, payload.Length - offset);
-            var frame = _writer.GetSpan(FrameHeader.Size + length);
+            var chunk = payload.Slice(offset, length);
+            bool inline = length <= InlinePayloadLimit;
+            var frame = _writer.GetSpan(FrameHeader.Size + (inline ? length : 0));
             new FrameHeader(tag, payload.Length, length).Write(frame);
-            payload.Span.Slice(offset, length).CopyTo(frame[FrameHeader.Size..]);
-            _writer.Advance(FrameHeader.Size + length);
+            if (inline)
+            {
+                chunk.Span.CopyTo(frame[FrameHeader.Size..]);
+            }
+
+            _writer.Advance(FrameHeader.Size + (inline ? length : 0));
             var flushed = await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
             if (flushed.IsCompleted || flushed.IsCanceled)
             {
                 throw new IOException($"the connection to rank {Peer} is closed");
+            }
+
+            if (!inline)
+            {
+                // The pipe is flushed, so the stream is at a frame boundary: the payload goes from the caller's
+                // memory straight to the socket, sparing a copy of every bulk byte.
+                await _stream.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
             }
 
             offset += length;

@@ -193,6 +193,7 @@ public sealed class TcpTransportListener : IAsyncDisposable
         // Each newcomer is checked on its own so that a silent or hostile connection cannot hold up the others.
         async Task HandshakeAsync(Socket socket)
         {
+            int claimed = -1;
             try
             {
                 TcpTransport.Tune(socket);
@@ -209,6 +210,7 @@ public sealed class TcpTransportListener : IAsyncDisposable
                     if (refusal is null)
                     {
                         sockets[hello.FromRank] = socket;
+                        claimed = hello.FromRank;
                     }
                 }
 
@@ -227,6 +229,15 @@ public sealed class TcpTransportListener : IAsyncDisposable
             }
             catch (Exception e)
             {
+                lock (gate)
+                {
+                    // A peer that vanished before hearing our answer must be able to connect again.
+                    if (claimed >= 0 && sockets[claimed] == socket)
+                    {
+                        sockets[claimed] = null;
+                    }
+                }
+
                 rejections.Enqueue($"{TryRemote(socket)}: {e.Message}");
                 socket.Dispose();
             }

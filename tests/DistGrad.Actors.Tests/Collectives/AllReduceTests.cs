@@ -8,13 +8,13 @@ public class AllReduceTests
 {
     public static TheoryData<Kind, int, int> Cases()
     {
-        // Lengths cover: empty, shorter than the group, odd, and more than one 512 KiB piece per chunk.
+        // Lengths cover: empty, shorter than the group, odd, and several pieces (at least 1 MiB each) per chunk.
         var data = new TheoryData<Kind, int, int>();
         foreach (var kind in new[] { Kind.InMemory, Kind.Tcp })
         {
             foreach (int worldSize in new[] { 2, 3, 4 })
             {
-                foreach (int length in new[] { 0, 1, 3, 1001, 400_003 })
+                foreach (int length in new[] { 0, 1, 3, 1001, 1_300_001 })
                 {
                     data.Add(kind, worldSize, length);
                 }
