@@ -10,7 +10,7 @@ switch (args.FirstOrDefault())
         var world = int.Parse(Option("--world") ?? "2", CultureInfo.InvariantCulture);
         var sizes = (Option("--sizes-mib") ?? "4,16,64").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var reps = int.Parse(Option("--reps") ?? "10", CultureInfo.InvariantCulture);
-        await AllReduceBandwidth.RunAsync(world, sizes, reps);
+        await AllReduceCommand.RunAsync(world, sizes, reps);
         return 0;
     case "train":
         return await TrainingThroughput.RunAsync(args[1..]);
