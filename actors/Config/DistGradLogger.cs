@@ -1,13 +1,12 @@
 using Akka.Actor;
-using Akka.Cluster;
 using Akka.Event;
 
 namespace DistGrad.Actors.Config;
 
 /// <summary>
-/// Akka's log as one line per event on stderr, without stack traces, and without the association
-/// noise a node makes while it or its peers leave the cluster at the end of a job (Akka logs a peer's
-/// orderly exit as a disassociation error; DistGrad reports real failures itself, naming the worker).
+/// Akka's log as one line per event on stderr, without stack traces, and without association noise
+/// (Akka logs a peer's orderly exit as a disassociation error; DistGrad reports real failures itself,
+/// naming the worker and what was awaited).
 /// </summary>
 public sealed class DistGradLogger : ReceiveActor
 {
@@ -28,25 +27,17 @@ public sealed class DistGradLogger : ReceiveActor
         Console.Error.WriteLine($"[akka {e.LogLevel().ToString().Replace("Level", string.Empty, StringComparison.Ordinal).ToUpperInvariant()}] {e.LogSource}: {e.Message}{cause}");
     }
 
-    private bool IsShutdownNoise(LogEvent e)
+    /// <summary>
+    /// Association events: a peer that is unreachable, refused or gone. At the end of a job they are the
+    /// orderly exit of the other nodes; during a job the coordinator's own error names the worker and
+    /// what it awaited, which says more than Akka's transport-level line.
+    /// </summary>
+    private static bool IsShutdownNoise(LogEvent e)
     {
         var text = e.Message?.ToString() ?? string.Empty;
-        var disassociated = e is Error { Cause: { } cause } && cause.GetType().Name is "EndpointDisassociatedException" or "ShutDownAssociation";
-        var association = disassociated
+        return e is Error { Cause: { } cause } && cause.GetType().Name is "EndpointDisassociatedException" or "ShutDownAssociation" or "InvalidAssociation"
             || text.Contains("Disassociated", StringComparison.Ordinal)
-            || text.Contains("Association with remote system", StringComparison.Ordinal);
-        if (!association)
-        {
-            return false;
-        }
-
-        if (CoordinatedShutdown.Get(Context.System).ShutdownReason != null)
-        {
-            return true;
-        }
-
-        var status = Cluster.Get(Context.System).SelfMember.Status;
-        return status is MemberStatus.Leaving or MemberStatus.Exiting or MemberStatus.Removed or MemberStatus.Down
-            || disassociated;
+            || text.Contains("Association with remote system", StringComparison.Ordinal)
+            || text.Contains("Tried to associate with unreachable remote address", StringComparison.Ordinal);
     }
 }

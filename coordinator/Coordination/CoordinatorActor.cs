@@ -101,9 +101,11 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
                 StartWorkers();
             }
         });
-        Receive<Deadline>(_ => Fail(
-            $"waited {Seconds(_settings.WorkerWaitTimeout)} for {_spec.WorldSize} worker slot(s) on nodes with role '{ClusterConfig.WorkerRole}', " +
-            $"but found {_hosts.Values.Sum(h => h.Slots)} ({(_hosts.Count == 0 ? "no worker node joined" : string.Join(", ", _hosts.Keys))})"));
+        Receive<Deadline>(_ => Fail(_cluster.SelfMember.Status == MemberStatus.Up
+            ? $"waited {Seconds(_settings.WorkerWaitTimeout)} for {_spec.WorldSize} worker slot(s) on nodes with role '{ClusterConfig.WorkerRole}', " +
+              $"but found {_hosts.Values.Sum(h => h.Slots)} ({(_hosts.Count == 0 ? "no worker node joined" : string.Join(", ", _hosts.Keys))})"
+            : $"could not join the cluster through the seed nodes {string.Join(", ", _cluster.Settings.SeedNodes)} within {Seconds(_settings.WorkerWaitTimeout)}: " +
+              "none answered (is the first seed node running, or is this node the first seed?)"));
         Common();
     }
 
@@ -304,7 +306,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void Fail(string error)
     {
-        _log.Error("job {0} failed: {1}", _jobId, error);
+        _log.Info("job {0} failed: {1}", _jobId, error);
         Tell(new StopJob(_jobId));
         _completion.TrySetResult(JobOutcome.Failed(error, (int)_step, _hosts.Count));
         Context.Stop(Self);
