@@ -1,5 +1,6 @@
 using System.Globalization;
 using DistGrad.Benchmarks;
+using DistGrad.Benchmarks.Micro;
 
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 
@@ -13,14 +14,36 @@ switch (args.FirstOrDefault())
         var batch = Option("--batch") is { } b ? int.Parse(b, CultureInfo.InvariantCulture) : (int?)null;
         return FashionMnistAccuracy.Run(args[1], epochs, seed, lr, batch, Option("--data"));
 
+    // micro [--out FILE] [BenchmarkDotNet options, e.g. --filter '*Gemm*']
+    case "micro":
+        var rest = args.Skip(1).ToList();
+        if (rest.IndexOf("--out") is var at and >= 0)
+        {
+            rest.RemoveRange(at, Math.Min(2, rest.Count - at));
+        }
+
+        return MicroSuite.Run([.. rest], Option("--out"));
+
+    // epoch [--data DIR] [--out FILE]
+    case "epoch":
+        return EpochBenchmark.Run(Option("--data"), Option("--out"));
+
+    // report DISTGRAD.jsonl PYTORCH.jsonl
+    case "report" when args.Length >= 3:
+        return CompareReport.Run(args[1], args[2]);
+
     // overhead [--repetitions N]
     case "overhead":
-        return AutogradOverhead.Run(Option("--repetitions") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 200);
+        return AutogradOverhead.Run(Option("--repetitions") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 1000);
 
     default:
         Console.Error.WriteLine("""
             usage: DistGrad.Benchmarks fashion-mnist {mlp|cnn} [--epochs N] [--seed S] [--lr R] [--batch B] [--data DIR]
+                   DistGrad.Benchmarks micro [--out FILE] [BenchmarkDotNet options, e.g. --filter '*Gemm*']
+                   DistGrad.Benchmarks epoch [--data DIR] [--out FILE]
+                   DistGrad.Benchmarks report DISTGRAD.jsonl PYTORCH.jsonl
                    DistGrad.Benchmarks overhead [--repetitions N]
+            the whole comparison with PyTorch: bash bench/run-all.sh
             """);
         return 2;
 }
