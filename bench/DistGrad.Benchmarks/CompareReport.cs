@@ -20,7 +20,8 @@ internal static class CompareReport
         // The last figure of a workload wins, so a file that a rerun appended to reports the rerun.
         var ours = LastByWorkload(distgrad);
         var theirs = LastByWorkload(pytorch);
-        var names = ours.Keys.Concat(theirs.Keys.Where(k => !ours.ContainsKey(k)));
+        // PyTorch's file lists workloads in suite order (BenchmarkDotNet's joined summary does not), so it leads.
+        var names = theirs.Keys.Concat(ours.Keys.Where(k => !theirs.ContainsKey(k)));
 
         var table = new StringBuilder();
         table.AppendLine("| workload | DistGrad | PyTorch 1.13 | DistGrad / PyTorch | better |");

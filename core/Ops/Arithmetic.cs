@@ -44,10 +44,10 @@ public sealed partial class Tensor
 
     /// <summary>A C# number as a tensor operand: never promotes a tensor's dtype (PyTorch's wrapped number).</summary>
     internal static Tensor Wrap(double value) =>
-        new(KernelRegistry.For(Device.Cpu).FromHost(new[] { value }), []) { IsWrappedNumber = true, WrappedValue = new WrappedNumber(value, 0) };
+        new(KernelRegistry.For(Device.Cpu).FromHost(new[] { value }), []) { WrappedValue = new WrappedNumber(value, 0) };
 
     internal static Tensor Wrap(long value) =>
-        new(KernelRegistry.For(Device.Cpu).FromHost(new[] { value }), []) { IsWrappedNumber = true, WrappedValue = new WrappedNumber(0, value) };
+        new(KernelRegistry.For(Device.Cpu).FromHost(new[] { value }), []) { WrappedValue = new WrappedNumber(0, value) };
 
     public static implicit operator Tensor(float value) => Wrap(value);
 
