@@ -11,8 +11,13 @@ internal sealed class Engine
     private readonly bool _keepGraph;
     private readonly bool _createGraph;
     private readonly HashSet<Storage> _userGradStorages = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<Node, int> _dependencies = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<Node, Tensor?[]> _buffers = new(ReferenceEqualityComparer.Instance);
+
+    // One slot per node this run reaches; each is given back to its node when the run ends.
+    private readonly List<EngineSlot> _slots = [];
+
+    // Slots of nodes that another run held when this one reached them (a backward inside a backward, as
+    // Checkpoint does, or one on another thread); only then does the engine pay for a dictionary.
+    private Dictionary<Node, EngineSlot>? _asideSlots;
 
     // Only set when the caller names inputs: which nodes must run, and where gradients are captured.
     private HashSet<Node>? _mustRun;
@@ -42,44 +47,61 @@ internal sealed class Engine
 
     private Tensor?[] Execute(IReadOnlyList<Tensor> roots, IReadOnlyList<Tensor> rootGrads, IReadOnlyList<Tensor>? inputs, bool accumulate)
     {
-        var rootEdges = new List<(Node Node, int Slot, Tensor Grad)>();
+        try
+        {
+            return ExecuteClaimed(roots, rootGrads, inputs, accumulate);
+        }
+        finally
+        {
+            foreach (var slot in _slots)
+            {
+                if (slot.Claimed)
+                {
+                    slot.Node.Unclaim(slot);
+                }
+            }
+        }
+    }
+
+    private Tensor?[] ExecuteClaimed(IReadOnlyList<Tensor> roots, IReadOnlyList<Tensor> rootGrads, IReadOnlyList<Tensor>? inputs, bool accumulate)
+    {
+        var rootNodes = new Node[roots.Count];
+        var rootSlots = new int[roots.Count];
         for (var i = 0; i < roots.Count; i++)
         {
             var (node, slot) = roots[i].GradientEdge();
-            if (node == null)
-            {
-                throw new InvalidOperationException($"element {i} of tensors does not require grad and does not have a grad_fn");
-            }
-
+            rootNodes[i] = node ?? throw new InvalidOperationException($"element {i} of tensors does not require grad and does not have a grad_fn");
+            rootSlots[i] = slot;
             _userGradStorages.Add(rootGrads[i].Storage);
-            rootEdges.Add((node, slot, rootGrads[i]));
         }
 
-        CountDependencies(rootEdges.Select(e => e.Node));
+        var distinctRoots = CountDependencies(rootNodes);
         var captured = inputs == null ? [] : new Tensor?[inputs.Count];
         if (inputs != null)
         {
-            PlanForInputs(inputs, accumulate, rootEdges.Select(e => e.Node));
+            PlanForInputs(inputs, accumulate, rootNodes);
         }
 
-        var ready = new PriorityQueue<Node, long>();
-        foreach (var (node, slot, grad) in rootEdges)
+        var ready = new PriorityQueue<EngineSlot, long>();
+        for (var i = 0; i < rootNodes.Length; i++)
         {
-            AddToBuffer(node, slot, grad);
+            AddToBuffer(Find(rootNodes[i])!, rootSlots[i], rootGrads[i]);
         }
 
-        foreach (var node in rootEdges.Select(e => e.Node).Distinct(ReferenceEqualityComparer.Instance).Cast<Node>())
+        // The roots are the first slots CountDependencies made, one per distinct root node.
+        for (var i = 0; i < distinctRoots; i++)
         {
-            if (_dependencies.GetValueOrDefault(node) == 0)
+            if (_slots[i].Dependencies == 0)
             {
-                ready.Enqueue(node, -node.SequenceNr);
+                ready.Enqueue(_slots[i], -_slots[i].Node.SequenceNr);
             }
         }
 
-        while (ready.TryDequeue(out var node, out _))
+        while (ready.TryDequeue(out var slot, out _))
         {
-            var grads = _buffers.Remove(node, out var b) ? b : new Tensor?[node.NumOutputs];
-            RunNode(node, grads, captured, ready);
+            var grads = slot.Buffer ?? new Tensor?[slot.Node.NumOutputs];
+            slot.Buffer = null;
+            RunNode(slot.Node, grads, captured, ready);
         }
 
         if (inputs != null && accumulate)
@@ -97,9 +119,9 @@ internal sealed class Engine
         return captured;
     }
 
-    private void RunNode(Node node, Tensor?[] grads, Tensor?[] captured, PriorityQueue<Node, long> ready)
+    private void RunNode(Node node, Tensor?[] grads, Tensor?[] captured, PriorityQueue<EngineSlot, long> ready)
     {
-        var anyGrad = grads.Any(g => g != null);
+        var anyGrad = HasAny(grads);
         if (anyGrad)
         {
             grads = node.CallPreHooks(grads);
@@ -144,29 +166,44 @@ internal sealed class Engine
             node.ReleaseVariables();
         }
 
-        if (gradInputs.Length != node.Edges.Length)
+        var edges = node.Edges;
+        if (gradInputs.Length != edges.Length)
         {
-            throw new InvalidOperationException($"function {node.Name} returned an incorrect number of gradients (expected {node.Edges.Length}, got {gradInputs.Length})");
+            throw new InvalidOperationException($"function {node.Name} returned an incorrect number of gradients (expected {edges.Length}, got {gradInputs.Length})");
         }
 
-        for (var i = 0; i < node.Edges.Length; i++)
+        for (var i = 0; i < edges.Length; i++)
         {
-            var (next, slot) = node.Edges[i];
+            var (next, slot) = edges[i];
             if (next == null)
             {
                 continue;
             }
 
+            var nextSlot = Find(next)!;
             if (gradInputs[i] is { } g)
             {
-                AddToBuffer(next, slot, Validate(node, i, g));
+                AddToBuffer(nextSlot, slot, Validate(node, i, g));
             }
 
-            if (--_dependencies[next] == 0)
+            if (--nextSlot.Dependencies == 0)
             {
-                ready.Enqueue(next, -next.SequenceNr);
+                ready.Enqueue(nextSlot, -next.SequenceNr);
             }
         }
+    }
+
+    private static bool HasAny(Tensor?[] grads)
+    {
+        foreach (var g in grads)
+        {
+            if (g != null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void CheckForNan(Node node, Tensor?[] gradInputs)
@@ -212,28 +249,46 @@ internal sealed class Engine
         return grad;
     }
 
-    private void AddToBuffer(Node node, int slot, Tensor grad)
+    private static void AddToBuffer(EngineSlot slot, int output, Tensor grad)
     {
-        if (!_buffers.TryGetValue(node, out var buffer))
-        {
-            buffer = new Tensor?[node.NumOutputs];
-            _buffers[node] = buffer;
-        }
-
-        buffer[slot] = buffer[slot] is { } existing ? existing + grad : grad;
+        var buffer = slot.Buffer ??= new Tensor?[slot.Node.NumOutputs];
+        buffer[output] = buffer[output] is { } existing ? existing + grad : grad;
     }
 
-    private void CountDependencies(IEnumerable<Node> rootNodes)
+    /// <summary>This run's slot of <paramref name="node"/>, or null when the run has not reached it.</summary>
+    private EngineSlot? Find(Node node) =>
+        node.SlotOf(this) ?? (_asideSlots != null && _asideSlots.TryGetValue(node, out var aside) ? aside : null);
+
+    private EngineSlot Track(Node node)
     {
-        var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var slot = new EngineSlot(this, node);
+        slot.Claimed = node.TryClaim(slot);
+        if (!slot.Claimed)
+        {
+            (_asideSlots ??= new(ReferenceEqualityComparer.Instance))[node] = slot;
+        }
+
+        _slots.Add(slot);
+        return slot;
+    }
+
+    /// <summary>
+    /// Gives every node reachable from the roots a slot, counting the edges that point at it; returns how
+    /// many distinct roots there are (their slots come first).
+    /// </summary>
+    private int CountDependencies(Node[] rootNodes)
+    {
         var stack = new Stack<Node>();
         foreach (var root in rootNodes)
         {
-            if (seen.Add(root))
+            if (Find(root) == null)
             {
+                Track(root);
                 stack.Push(root);
             }
         }
+
+        var distinct = _slots.Count;
 
         while (stack.TryPop(out var node))
         {
@@ -244,17 +299,22 @@ internal sealed class Engine
                     continue;
                 }
 
-                _dependencies[next] = _dependencies.GetValueOrDefault(next) + 1;
-                if (seen.Add(next))
+                var slot = Find(next);
+                if (slot == null)
                 {
+                    slot = Track(next);
                     stack.Push(next);
                 }
+
+                slot.Dependencies++;
             }
         }
+
+        return distinct;
     }
 
     /// <summary>Marks the nodes that lie on a path to an input and where each input's gradient is captured.</summary>
-    private void PlanForInputs(IReadOnlyList<Tensor> inputs, bool accumulate, IEnumerable<Node> rootNodes)
+    private void PlanForInputs(IReadOnlyList<Tensor> inputs, bool accumulate, Node[] rootNodes)
     {
         var targets = new HashSet<Node>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < inputs.Count; i++)

@@ -13,8 +13,14 @@ public abstract class Node
 
     // Tensor hooks, retain-grad and node pre-hooks share one list: PyTorch 1.13 runs them in the order
     // they were registered (a tensor hook registered after RetainGrad does not change the retained grad).
-    private readonly List<Func<Tensor?[], Tensor?[]?>> _preHooks = [];
-    private readonly List<Func<Tensor?[], Tensor?[], Tensor?[]?>> _postHooks = [];
+    // Created on the first registration: most nodes never get a hook, and two empty lists per recorded op
+    // are a measurable share of a small op's cost.
+    private List<Func<Tensor?[], Tensor?[]?>>? _preHooks;
+    private List<Func<Tensor?[], Tensor?[], Tensor?[]?>>? _postHooks;
+
+    // The engine run that is walking this node now, with its dependency count and gradient buffer; a field
+    // rather than a dictionary entry because the lookup happens once per edge of every backward pass.
+    private EngineSlot? _slot;
 
     private protected Node((Node? Node, int InputNr)[] edges, InputMeta[] inputMetas, int numOutputs = 1)
     {
@@ -76,10 +82,10 @@ public abstract class Node
     }
 
     /// <summary>PyTorch's Node.register_hook: (gradInputs, gradOutputs) → replacement gradInputs, or null to keep them.</summary>
-    public HookHandle RegisterHook(Func<Tensor?[], Tensor?[], Tensor?[]?> hook) => HookHandle.Add(_postHooks, hook);
+    public HookHandle RegisterHook(Func<Tensor?[], Tensor?[], Tensor?[]?> hook) => HookHandle.Add(_postHooks ??= [], hook);
 
     /// <summary>PyTorch's Node.register_prehook: gradOutputs → replacement gradOutputs, or null to keep them.</summary>
-    public HookHandle RegisterPrehook(Func<Tensor?[], Tensor?[]?> hook) => HookHandle.Add(_preHooks, hook);
+    public HookHandle RegisterPrehook(Func<Tensor?[], Tensor?[]?> hook) => HookHandle.Add(_preHooks ??= [], hook);
 
     /// <summary>A hook of the tensor that is output <paramref name="outputNr"/> of this node.</summary>
     internal HookHandle AddTensorPreHook(int outputNr, Func<Tensor, Tensor?> hook) =>
@@ -110,6 +116,12 @@ public abstract class Node
     /// <summary>Runs the pre-hooks in registration order; each may replace the gradients of the outputs.</summary>
     internal Tensor?[] CallPreHooks(Tensor?[] grads)
     {
+        if (_preHooks is not { Count: > 0 })
+        {
+            return grads;
+        }
+
+        // A copy: a hook may register or remove hooks while they run.
         foreach (var hook in _preHooks.ToArray())
         {
             if (hook(grads) is { } replaced)
@@ -123,6 +135,11 @@ public abstract class Node
 
     internal Tensor?[] CallPostHooks(Tensor?[] gradInputs, Tensor?[] gradOutputs)
     {
+        if (_postHooks is not { Count: > 0 })
+        {
+            return gradInputs;
+        }
+
         foreach (var hook in _postHooks.ToArray())
         {
             if (hook(gradInputs, gradOutputs) is { } replaced)
@@ -134,7 +151,16 @@ public abstract class Node
         return gradInputs;
     }
 
-    internal bool HasPostHooks => _postHooks.Count > 0;
+    internal bool HasPostHooks => _postHooks is { Count: > 0 };
+
+    /// <summary>This node's slot when <paramref name="owner"/> holds it, else null.</summary>
+    internal EngineSlot? SlotOf(Engine owner) => _slot is { } s && ReferenceEquals(s.Owner, owner) ? s : null;
+
+    /// <summary>Takes the node for <paramref name="slot"/>'s run; false when another run (reentrant or on another thread) holds it.</summary>
+    internal bool TryClaim(EngineSlot slot) => Interlocked.CompareExchange(ref _slot, slot, null) == null;
+
+    /// <summary>Gives the node back at the end of the run that claimed it.</summary>
+    internal void Unclaim(EngineSlot slot) => Interlocked.CompareExchange(ref _slot, null, slot);
 
     private Tensor?[] CheckHookCount(Tensor?[] replaced, int expected, string what) =>
         replaced.Length == expected

@@ -15,11 +15,27 @@ internal sealed class OpNode : Node
     {
         _name = name;
         _backward = backward;
-        _saved = saved == null ? [] : Array.ConvertAll(saved, t => t == null ? null : new SavedTensor(t, ReferenceEquals(t, output) ? this : null));
+        _saved = saved == null ? [] : Save(saved, output);
         State = state;
     }
 
     public override string Name => _name;
+
+    // A plain loop, not Array.ConvertAll with a lambda: the lambda would capture output and this, one
+    // closure and one delegate allocated for every recorded op.
+    private SavedTensor?[] Save(Tensor?[] saved, Tensor output)
+    {
+        var result = new SavedTensor?[saved.Length];
+        for (var i = 0; i < saved.Length; i++)
+        {
+            if (saved[i] is { } t)
+            {
+                result[i] = new SavedTensor(t, ReferenceEquals(t, output) ? this : null);
+            }
+        }
+
+        return result;
+    }
 
     /// <summary>Non-tensor facts the backward needs (dims, shapes, exponents).</summary>
     public object? State { get; }

@@ -43,9 +43,11 @@ public sealed partial class Tensor
     public static Tensor operator -(Tensor a) => a.Neg();
 
     /// <summary>A C# number as a tensor operand: never promotes a tensor's dtype (PyTorch's wrapped number).</summary>
-    internal static Tensor Wrap(double value) => new(KernelRegistry.For(Device.Cpu).FromHost(new[] { value }), []) { IsWrappedNumber = true };
+    internal static Tensor Wrap(double value) =>
+        new(KernelRegistry.For(Device.Cpu).FromHost(new[] { value }), []) { WrappedValue = new WrappedNumber(value, 0) };
 
-    internal static Tensor Wrap(long value) => new(KernelRegistry.For(Device.Cpu).FromHost(new[] { value }), []) { IsWrappedNumber = true };
+    internal static Tensor Wrap(long value) =>
+        new(KernelRegistry.For(Device.Cpu).FromHost(new[] { value }), []) { WrappedValue = new WrappedNumber(0, value) };
 
     public static implicit operator Tensor(float value) => Wrap(value);
 
@@ -126,11 +128,23 @@ public sealed partial class Tensor
             throw new InvalidOperationException($"Expected all tensors to be on the same device, but found at least two devices, {a.Device} and {b.Device}!");
         }
 
-        var shape = Shapes.Broadcast(a._shape, b._shape);
+        // Kernels never record, so the operands go in as they are (no Detach copies), and an operand that
+        // already has the result's shape lends it its shape array instead of a fresh one.
+        var shape = BroadcastShape(a._shape, b._shape);
         var device = a.IsWrappedNumber ? b.Device : a.Device;
-        var x = a.To(device).Detach().CastRaw(dtype).BroadcastRaw(shape);
-        var y = b.To(device).Detach().CastRaw(dtype).BroadcastRaw(shape);
+        var x = a.To(device).CastRaw(dtype).BroadcastRaw(shape);
+        var y = b.To(device).CastRaw(dtype).BroadcastRaw(shape);
         return x.Kernels.Binary(op, x, y);
+    }
+
+    private static int[] BroadcastShape(int[] a, int[] b)
+    {
+        if (a.Length >= b.Length && Shapes.ExpandableTo(b, a))
+        {
+            return a;
+        }
+
+        return b.Length >= a.Length && Shapes.ExpandableTo(a, b) ? b : Shapes.Broadcast(a, b);
     }
 
     /// <summary>This tensor, or a Float32 copy when it is an integer or bool tensor (for floating-only functions).</summary>

@@ -55,6 +55,12 @@ public sealed partial class Tensor
             return this;
         }
 
+        if (WrappedValue is { } number && number.ToFloating(DType, dtype) is { } host)
+        {
+            // x * 1.5 casts the wrapped 1.5 to x's dtype on every call: from the C# value, not through a kernel.
+            return new Tensor(Kernels.FromHost(host), _shape);
+        }
+
         var copy = Empty(_shape, dtype, Device);
         Kernels.Copy(this, copy);
         return copy;

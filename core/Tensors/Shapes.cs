@@ -21,6 +21,12 @@ internal static class Shapes
 
     public static int[] ContiguousStrides(ReadOnlySpan<int> shape)
     {
+        if (shape.Length == 0)
+        {
+            // The shared empty array: every scalar (each wrapped C# number among them) would allocate one.
+            return [];
+        }
+
         var strides = new int[shape.Length];
         var acc = 1;
         for (var i = shape.Length - 1; i >= 0; i--)

@@ -73,7 +73,10 @@ public sealed partial class Tensor
     }
 
     /// <summary>True for a Python-number operand wrapped as a tensor: it never promotes a tensor's dtype.</summary>
-    internal bool IsWrappedNumber { get; init; }
+    internal bool IsWrappedNumber => WrappedValue != null;
+
+    /// <summary>The C# number a wrapped-number tensor holds (null for every other tensor).</summary>
+    internal WrappedNumber? WrappedValue { get; init; }
 
     /// <summary>The tensor this one is a view of, when it is one (the base never is a view itself).</summary>
     internal Tensor? ViewBase { get; init; }

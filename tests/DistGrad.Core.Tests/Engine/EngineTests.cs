@@ -312,4 +312,41 @@ public class EngineTests
         Assert.Null(product.GradFn.NextFunctions[1].Node);
         Assert.Same(product.GradFn.NextFunctions[0].Node, (x + 1).GradFn!.NextFunctions[0].Node);
     }
+
+    [Fact]
+    public void ABackwardInsideABackwardSharesALeafWithTheOuterGraph()
+    {
+        // w's accumulator is in both the outer graph and the one Checkpoint backpropagates while the outer
+        // run holds it (PyTorch 1.13: w.grad = x + 5 = 8, x.grad = w = 2).
+        var w = Tensor.Scalar(2f, requiresGrad: true);
+        var x = Tensor.Scalar(3f, requiresGrad: true);
+        (Checkpoint.Run(t => t * w, x) + (w * 5)).Backward();
+        Assert.Equal(8.0, w.Grad!.Item());
+        Assert.Equal(2.0, x.Grad!.Item());
+
+        // Both runs gave the nodes back: a second graph over the same leaves runs as usual.
+        (w * x).Backward();
+        Assert.Equal(11.0, w.Grad!.Item());
+    }
+
+    [Fact]
+    public void BackwardsOnTwoThreadsShareLeafAccumulators()
+    {
+        var w = Tensor.Scalar(1f, requiresGrad: true);
+        var grads = new double[8];
+        Parallel.For(0, grads.Length, i =>
+        {
+            var x = Tensor.Scalar((float)i, requiresGrad: true);
+            var y = x * w;
+            for (var k = 0; k < 200; k++)
+            {
+                y = y * 1;
+            }
+
+            y.Backward();
+            grads[i] = x.Grad!.Item();
+        });
+
+        Assert.All(grads, g => Assert.Equal(1.0, g));
+    }
 }
