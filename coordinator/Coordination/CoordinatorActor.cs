@@ -101,6 +101,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
                 StartWorkers();
             }
         });
+        // A node that leaves or fails before the workers start takes its slots with it.
+        Receive<ClusterEvent.MemberRemoved>(removed => _hosts.Remove(removed.Member.Address));
+        Receive<ClusterEvent.UnreachableMember>(unreachable => _hosts.Remove(unreachable.Member.Address));
         Receive<Deadline>(_ => Fail(_cluster.SelfMember.Status == MemberStatus.Up
             ? $"waited {Seconds(_settings.WorkerWaitTimeout)} for {_spec.WorldSize} worker slot(s) on nodes with role '{ClusterConfig.WorkerRole}', " +
               $"but found {_hosts.Values.Sum(h => h.Slots)} ({(_hosts.Count == 0 ? "no worker node joined" : string.Join(", ", _hosts.Keys))})"

@@ -71,6 +71,13 @@ internal sealed class ChildProcess : IDisposable
         return Output.Contains(text, StringComparison.Ordinal);
     }
 
+    /// <summary>SIGTERM: the polite stop a supervisor (systemd, Kubernetes) sends.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>kill -9: no chance to leave the cluster or close sockets politely.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 

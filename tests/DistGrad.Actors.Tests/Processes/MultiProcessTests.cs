@@ -52,6 +52,25 @@ public class MultiProcessTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"failing took {clock.Elapsed}");
     }
 
+    [Fact]
+    public void A_node_host_leaves_the_cluster_gracefully_on_sigterm()
+    {
+        using var dir = new TempDirectory();
+        var port = ChildProcess.FreePort();
+        var seed = $"akka.tcp://distgrad@127.0.0.1:{port}";
+        // A job that needs more workers than will come keeps the seed node up while the worker joins and leaves.
+        using var coordinator = new ChildProcess("coordinator", "train", "--cluster", "--port", $"{port}", "--seed-nodes", seed, "--out", dir.Path,
+            "--data-parallel", "4", "--worker-wait", "60");
+        using var node = new ChildProcess("node-host", "--seed-nodes", seed);
+        Assert.True(node.WaitForOutput("joined as", Limit), "the node did not join:\n" + node.Output);
+
+        node.Terminate();
+
+        Assert.True(node.WaitForExit(TimeSpan.FromSeconds(20)), "the node did not stop on SIGTERM:\n" + node.Output);
+        Assert.Equal(0, node.ExitCode);
+        Assert.Contains("leaving the cluster", node.Output);
+    }
+
     [Theory]
     [InlineData("coordinator", "unknown option '--bogus'", "train", "--bogus")]
     [InlineData("coordinator", "--pipeline-stages 3: pipeline parallelism is not available yet", "train", "--pipeline-stages", "3")]
