@@ -20,17 +20,16 @@ public static class NodeHostRunner
             return 1;
         }
 
+        // SIGTERM (a supervisor's stop) and SIGINT (Ctrl+C) both leave the cluster gracefully.
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+        void Stop(System.Runtime.InteropServices.PosixSignalContext context)
         {
-            c.Cancel = true;
+            context.Cancel = true;
             stop.TrySetResult();
-        });
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            stop.TrySetResult();
-        };
+        }
+
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
 
         Cluster.Get(node.System).RegisterOnMemberUp(() => output.WriteLine($"node-host: joined as {node.Address} with {options.Slots} worker slot(s) ({options.Devices})"));
         await Task.WhenAny(stop.Task, node.System.WhenTerminated).ConfigureAwait(false);

@@ -48,6 +48,7 @@ public sealed class WorkerActor : ReceiveActor
                 Context.Stop(Self);
             }
         });
+        Receive<Terminated>(t => t.ActorRef.Equals(_coordinator), _ => CoordinatorGone());
     }
 
     public static Props Props(string jobId, int rank, JobSpec spec, IActorRef coordinator, IPAddress dataAddress) =>
@@ -55,6 +56,8 @@ public sealed class WorkerActor : ReceiveActor
 
     protected override void PreStart()
     {
+        // A worker lives as long as its job: when the coordinator goes (done, failed or its node lost), so does it.
+        Context.Watch(_coordinator);
         _endpoint = DataPlaneEndpoint.Listen(_dataAddress);
         _coordinator.Tell(new WorkerStarted(_jobId, _rank, _endpoint.Host, _endpoint.Port));
     }
@@ -173,8 +176,15 @@ public sealed class WorkerActor : ReceiveActor
                     Context.Stop(Self);
                 }
             });
+            Receive<Terminated>(t => t.ActorRef.Equals(_coordinator), _ => CoordinatorGone());
             ReceiveAny(m => Reject($"{m.GetType().Name} arrived while the worker is busy"));
         });
+    }
+
+    private void CoordinatorGone()
+    {
+        _log.Warning("rank {0} of job '{1}': the coordinator is gone; stopping", _rank, _jobId);
+        Context.Stop(Self);
     }
 
     private bool NotBusy(string action)

@@ -38,6 +38,19 @@ public class WorkerActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_worker_stops_when_its_coordinator_is_gone()
+    {
+        var coordinator = CreateTestProbe();
+        var worker = Sys.ActorOf(WorkerActor.Props("job-d", 0, Solo, coordinator.Ref, IPAddress.Loopback));
+        coordinator.ExpectMsg<WorkerStarted>(TimeSpan.FromSeconds(10));
+        Watch(worker);
+
+        Sys.Stop(coordinator.Ref);
+
+        ExpectTerminated(worker, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public void A_failure_on_the_compute_thread_is_reported_with_the_action()
     {
         var spec = Solo with { Dataset = DatasetCatalog.Full, DataDirectory = "/nonexistent/fashion" };
