@@ -37,6 +37,14 @@ public static class NodeHostRunner
         {
             output.WriteLine("node-host: leaving the cluster");
             await node.DisposeAsync().ConfigureAwait(false);
+            output.WriteLine("node-host: left the cluster");
+            return 0;
+        }
+
+        if (CoordinatedShutdown.Get(node.System).ShutdownReason is CoordinatedShutdown.ClusterDowningReason)
+        {
+            Console.Error.WriteLine($"node-host: the cluster downed this node ({node.Address}): it was unreachable for too long");
+            return 1;
         }
 
         return 0;

@@ -270,6 +270,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             var missing = string.Join(", ", _pending.Order().Select(r => $"rank {r} ({WorkerPath(r)})"));
             Fail($"timed out after {Seconds(_settings.ActionTimeout(_spec))} awaiting {deadline.Awaited} from {missing}");
         });
+        Receive<Abort>(abort => Fail($"{abort.Reason} while the coordinator awaited {_awaited}"));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<HostCapacity>(_ => { });
     }
@@ -321,6 +322,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         : "not started";
 
     private static string Seconds(TimeSpan span) => $"{span.TotalSeconds:0.#} s";
+
+    /// <summary>Stops the job from outside (a signal): workers are told to stop and the job fails with the reason.</summary>
+    public sealed record Abort(string Reason);
 
     private sealed record Deadline(string Awaited);
 }

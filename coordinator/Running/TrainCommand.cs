@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Cluster;
 using DistGrad.Actors.Config;
@@ -43,7 +44,17 @@ public static class TrainCommand
 
             var completion = new TaskCompletionSource<JobOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             var settings = new CoordinatorSettings(options.WorkerWaitTimeout, run.FinalParameters);
-            system.ActorOf(CoordinatorActor.Props(jobId, job, settings, watcher == null ? new ObserverGroup(progress, run) : new ObserverGroup(progress, run, watcher), completion), "coordinator");
+            var coordinator = system.ActorOf(CoordinatorActor.Props(jobId, job, settings, watcher == null ? new ObserverGroup(progress, run) : new ObserverGroup(progress, run, watcher), completion), "coordinator");
+
+            // SIGTERM or Ctrl+C abort the job: workers are told to stop, the run directory keeps what was written.
+            void Abort(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                coordinator.Tell(new CoordinatorActor.Abort($"stopped by {context.Signal}"));
+            }
+
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Abort);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Abort);
             var outcome = await completion.Task.ConfigureAwait(false);
             if (outcome.Succeeded)
             {

@@ -53,7 +53,7 @@ public class MultiProcessTests
     }
 
     [Fact]
-    public void A_node_host_leaves_the_cluster_gracefully_on_sigterm()
+    public void On_sigterm_a_node_host_leaves_the_cluster_gracefully_and_the_coordinator_aborts_its_job()
     {
         using var dir = new TempDirectory();
         var port = ChildProcess.FreePort();
@@ -67,8 +67,14 @@ public class MultiProcessTests
         node.Terminate();
 
         Assert.True(node.WaitForExit(TimeSpan.FromSeconds(20)), "the node did not stop on SIGTERM:\n" + node.Output);
-        Assert.Equal(0, node.ExitCode);
-        Assert.True(node.Output.Contains("leaving the cluster", StringComparison.Ordinal), node.Output);
+        Assert.True(node.ExitCode == 0, node.Output + "\ncoordinator:\n" + coordinator.Output);
+        Assert.True(node.Output.Contains("left the cluster", StringComparison.Ordinal), node.Output + "\ncoordinator:\n" + coordinator.Output);
+
+        // The coordinator aborts its job on SIGTERM: one line naming the signal, exit 1.
+        coordinator.Terminate();
+        Assert.True(coordinator.WaitForExit(TimeSpan.FromSeconds(20)), "the coordinator did not stop on SIGTERM:\n" + coordinator.Output);
+        Assert.Equal(1, coordinator.ExitCode);
+        Assert.Contains("job failed: stopped by SIGTERM while the coordinator awaited worker slots", coordinator.Output);
     }
 
     [Theory]
