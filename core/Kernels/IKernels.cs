@@ -35,6 +35,9 @@ public interface IKernels
     /// <summary>Batched matrix product: [B, M, K] × [B, K, N] → [B, M, N]; 2-D inputs need no batch dim.</summary>
     Tensor MatMul(Tensor a, Tensor b);
 
+    /// <summary>bias [N] added to every row of a [M, K] × b [K, N], in one pass (torch.addmm with a row bias).</summary>
+    Tensor AddMatMul(Tensor bias, Tensor a, Tensor b);
+
     /// <summary>Softmax or log-softmax along one dim.</summary>
     Tensor Softmax(Tensor x, int dim, bool log);
 

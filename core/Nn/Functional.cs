@@ -12,6 +12,11 @@ public static class Functional
                 $"mat1 and mat2 shapes cannot be multiplied ({string.Join("x", input.Shape.Length == 1 ? [1, input.Size(0)] : [input.Numel / input.Size(-1), input.Size(-1)])} and {weight.Size(1)}x{weight.Size(0)})");
         }
 
+        if (bias != null && input.Dim == 2 && bias.Dim == 1 && bias.Size(0) == weight.Size(0) && input.DType == weight.DType && bias.DType == input.DType)
+        {
+            return input.AddMm(bias, weight.MatrixT());
+        }
+
         var output = input.MatMul(weight.T);
         return bias == null ? output : output + bias;
     }

@@ -28,7 +28,27 @@ internal sealed partial class CpuKernels
         return result;
     }
 
-    private static unsafe void PackedMatMul<T>(Tensor a, Tensor b, Tensor c, int batch, int m, int k, int n)
+    public Tensor AddMatMul(Tensor bias, Tensor a, Tensor b)
+    {
+        var (m, k, n) = (a.ShapeRef[0], a.ShapeRef[1], b.ShapeRef[1]);
+        if (a.DType is not (DType.Float32 or DType.Float64))
+        {
+            return Binary(BinaryOp.Add, MatMul(a, b), bias.BroadcastRaw([m, n]));
+        }
+
+        // C starts as the bias rows and the GEMM adds onto it: no separate pass over C for the bias.
+        var result = NewTensor(a.DType, [m, n]);
+        Copy(bias.BroadcastRaw([m, n]), result);
+        switch (a.DType)
+        {
+            case DType.Float32: PackedMatMul<float>(a, b, result, 1, m, k, n, accumulate: true); break;
+            default: PackedMatMul<double>(a, b, result, 1, m, k, n, accumulate: true); break;
+        }
+
+        return result;
+    }
+
+    private static unsafe void PackedMatMul<T>(Tensor a, Tensor b, Tensor c, int batch, int m, int k, int n, bool accumulate = false)
         where T : unmanaged, INumber<T>
     {
         var (sa, sb) = (a.StridesRef, b.StridesRef);
@@ -47,7 +67,7 @@ internal sealed partial class CpuKernels
                 m,
                 n,
                 k,
-                accumulate: false,
+                accumulate,
                 parallel);
 
             // Many small products: one per core at a time. Few large ones: each spread over the cores.
