@@ -215,9 +215,17 @@ internal sealed partial class CpuKernels
         var (sa, sb) = (first.InnerStrides[0], first.InnerStrides[1]);
         ForEachSegment(first, () => Cursor(a, b), (offsets, o, n) =>
         {
+            var output = dst.AsSpan(o, n);
+
+            // A row broadcast along itself ([N, 1] against [N, C]) is one scalar: no gathered copy.
+            if (sb == 0 && sa == 1 && ArithmeticRowScalar(op, x.AsSpan(offsets[0], n), y[offsets[1]], output))
+            {
+                return;
+            }
+
             var ra = RowCursor.Read(x, offsets[0], sa, n, ref RowScratch<T>.First);
             var rb = RowCursor.Read(y, offsets[1], sb, n, ref RowScratch<T>.Second);
-            ArithmeticRow(op, ra, rb, dst.AsSpan(o, n));
+            ArithmeticRow(op, ra, rb, output);
         });
         return result;
     }
@@ -235,6 +243,20 @@ internal sealed partial class CpuKernels
             case BinaryOp.Minimum: TensorPrimitives.Min(ra, rb, output); break;
             case BinaryOp.Pow: Pow(ra, rb, output); break;
             default: throw new NotSupportedException($"{op} is not an arithmetic op");
+        }
+    }
+
+    /// <summary>The op of a row and one scalar, where a TensorPrimitives overload takes one; false where none does.</summary>
+    private static bool ArithmeticRowScalar<T>(BinaryOp op, ReadOnlySpan<T> row, T scalar, Span<T> output)
+        where T : unmanaged, INumber<T>
+    {
+        switch (op)
+        {
+            case BinaryOp.Add: TensorPrimitives.Add(row, scalar, output); return true;
+            case BinaryOp.Sub: TensorPrimitives.Subtract(row, scalar, output); return true;
+            case BinaryOp.Mul: TensorPrimitives.Multiply(row, scalar, output); return true;
+            case BinaryOp.Div: TensorPrimitives.Divide(row, scalar, output); return true;
+            default: return false;
         }
     }
 

@@ -27,12 +27,14 @@ public sealed class ElementwiseTests
         var (m, row, col) = (Values(Rows * Cols, 3), Values(Cols, 4), Values(Rows, 5));
         var byRow = (Tensor.From(m).Reshape(Rows, Cols) + Tensor.From(row)).ToArray<float>();
         var byCol = (Tensor.From(m).Reshape(Rows, Cols) - Tensor.From(col).Reshape(Rows, 1)).ToArray<float>();
+        var quotient = (Tensor.From(m).Reshape(Rows, Cols) / Tensor.From(col).Reshape(Rows, 1)).ToArray<float>();
         for (var i = 0; i < Rows; i++)
         {
             for (var j = 0; j < Cols; j++)
             {
                 Assert.Equal(m[(i * Cols) + j] + row[j], byRow[(i * Cols) + j]);
                 Assert.Equal(m[(i * Cols) + j] - col[i], byCol[(i * Cols) + j]);
+                Assert.Equal(m[(i * Cols) + j] / col[i], quotient[(i * Cols) + j]);
             }
         }
     }
