@@ -47,7 +47,8 @@ internal sealed partial class CpuKernels
         {
             var row = RowCursor.Read(src, offsets[0], stride, n, ref RowScratch<T>.First);
             UnaryRow(op, row, a, b, dst.AsSpan(o, n));
-        });
+        },
+        costly: op is UnaryOp.Exp or UnaryOp.Log or UnaryOp.Tanh or UnaryOp.Sigmoid or UnaryOp.PowScalar);
         return result;
     }
 
@@ -226,7 +227,8 @@ internal sealed partial class CpuKernels
             var ra = RowCursor.Read(x, offsets[0], sa, n, ref RowScratch<T>.First);
             var rb = RowCursor.Read(y, offsets[1], sb, n, ref RowScratch<T>.Second);
             ArithmeticRow(op, ra, rb, output);
-        });
+        },
+        costly: op == BinaryOp.Pow);
         return result;
     }
 

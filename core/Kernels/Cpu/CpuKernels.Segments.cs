@@ -9,11 +9,15 @@ namespace DistGrad.Kernels.Cpu;
 internal sealed partial class CpuKernels
 {
     /// <summary>
-    /// Elementwise ops below this many elements stay on one core. Measured on 2 cores: a 1M-float add runs
-    /// from L3 at about twice the speed on both, and a thread hand-off costs a few microseconds, which an op
-    /// of 64K floats (about 10 µs on one core) still repays.
+    /// Ops of cheap elements (add, mul, relu: a few bytes moved per nanosecond) split across cores only from
+    /// this many elements. Measured here on 2 shared cores, 1M-float adds and broadcast adds ran 1.3–4× slower
+    /// split than on one core (the second core is often busy, and the result's allocation, not the loop,
+    /// dominates); only operands well past L3 gain from a second core's bandwidth.
     /// </summary>
-    private const long ParallelElementThreshold = 1 << 16;
+    private const long ParallelCheapThreshold = 1 << 22;
+
+    /// <summary>Ops of costly elements (exp, log, tanh, pow: tens of cycles each) split from this many elements.</summary>
+    private const long ParallelCostlyThreshold = 1 << 14;
 
     /// <summary>
     /// The body of a segment: the operands' element offsets at the segment start (indexed as the cursor's
@@ -24,11 +28,14 @@ internal sealed partial class CpuKernels
     /// <summary>Calls <paramref name="body"/> for every row segment of the cursor's operands.</summary>
     /// <param name="cursor">A fresh cursor over the operands (used by the first chunk).</param>
     /// <param name="newCursor">Makes another cursor over the same operands, for the other chunks.</param>
-    private static void ForEachSegment(RowCursor cursor, Func<RowCursor> newCursor, SegmentBody body)
+    /// <param name="body">The work on one segment.</param>
+    /// <param name="costly">Whether each element costs many cycles (a transcendental), so smaller ops split.</param>
+    private static void ForEachSegment(RowCursor cursor, Func<RowCursor> newCursor, SegmentBody body, bool costly)
     {
         var (rows, n) = (cursor.Rows, cursor.RowLength);
         var cores = Environment.ProcessorCount;
-        var chunks = (long)rows * n >= ParallelElementThreshold && cores > 1 ? cores : 1;
+        var threshold = costly ? ParallelCostlyThreshold : ParallelCheapThreshold;
+        var chunks = (long)rows * n >= threshold && cores > 1 ? cores : 1;
         if (chunks == 1)
         {
             RowChunk(cursor, body, 0, rows, n);

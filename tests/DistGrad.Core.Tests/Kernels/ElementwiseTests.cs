@@ -1,8 +1,9 @@
 namespace DistGrad.Tests.Kernels;
 
 /// <summary>
-/// Elementwise kernels on tensors large enough to be split across cores: contiguous (split within one long
-/// row), broadcast rows and transposed views (split by rows), against values computed here element by element.
+/// Elementwise kernels on large tensors, contiguous (one long row, split by columns when split across
+/// cores), broadcast rows and transposed views (split by rows), against values computed here element by
+/// element. Costly ops (exp, tanh) split from a smaller size than cheap ones, so they run the parallel paths.
 /// </summary>
 public sealed class ElementwiseTests
 {
@@ -53,6 +54,22 @@ public sealed class ElementwiseTests
             {
                 Assert.Equal(a[(j * Cols) + i] * b[(i * Rows) + j], result[(i * Rows) + j]);
                 Assert.Equal(-a[(j * Cols) + i], negated[(i * Rows) + j]);
+            }
+        }
+    }
+
+    [Fact]
+    public void CostlyOpsSplitAcrossCoresKeepEveryValue()
+    {
+        var a = Values(Rows * Cols, 9);
+        var contiguous = Tensor.From(a).Exp().ToArray<float>();
+        var transposed = Tensor.From(a).Reshape(Rows, Cols).T.Tanh().ToArray<float>();
+        for (var i = 0; i < Cols; i++)
+        {
+            for (var j = 0; j < Rows; j++)
+            {
+                Assert.Equal(float.Exp(a[(i * Rows) + j]), contiguous[(i * Rows) + j]);
+                Assert.Equal(float.Tanh(a[(j * Cols) + i]), transposed[(i * Rows) + j]);
             }
         }
     }
