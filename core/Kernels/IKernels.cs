@@ -35,8 +35,29 @@ public interface IKernels
     /// <summary>Batched matrix product: [B, M, K] × [B, K, N] → [B, M, N]; 2-D inputs need no batch dim.</summary>
     Tensor MatMul(Tensor a, Tensor b);
 
+    /// <summary>bias [N] added to every row of a [M, K] × b [K, N], in one pass (torch.addmm with a row bias).</summary>
+    Tensor AddMatMul(Tensor bias, Tensor a, Tensor b);
+
     /// <summary>Softmax or log-softmax along one dim.</summary>
     Tensor Softmax(Tensor x, int dim, bool log);
+
+    /// <summary>
+    /// The gradient of <see cref="Softmax"/> from its output y, in one pass per row: grad − exp(y)·Σ grad for
+    /// log-softmax, y·(grad − Σ grad·y) for softmax (sums along dim).
+    /// </summary>
+    Tensor SoftmaxBackward(Tensor grad, Tensor output, int dim, bool log);
+
+    /// <summary>
+    /// Per-row negative log-likelihood of [M, C] log-probabilities at Int64 targets [M]: −logProbs[i, target[i]],
+    /// and 0 where target[i] is <paramref name="ignoreIndex"/> (targets are already checked to be in range).
+    /// </summary>
+    Tensor NllLoss(Tensor logProbs, Tensor target, long ignoreIndex);
+
+    /// <summary>
+    /// The gradient of <see cref="NllLoss"/> for its log-probabilities: [M, <paramref name="classes"/>] zeros with
+    /// −rowGrad[i] at (i, target[i]) for every row whose target is not <paramref name="ignoreIndex"/>.
+    /// </summary>
+    Tensor NllLossBackward(Tensor rowGrad, Tensor target, int classes, long ignoreIndex);
 
     /// <summary>Where mask is true, dst gets value (mask has dst's shape, dtype Bool).</summary>
     void MaskedFill(Tensor destination, Tensor mask, double value);

@@ -12,6 +12,11 @@ public static class Functional
                 $"mat1 and mat2 shapes cannot be multiplied ({string.Join("x", input.Shape.Length == 1 ? [1, input.Size(0)] : [input.Numel / input.Size(-1), input.Size(-1)])} and {weight.Size(1)}x{weight.Size(0)})");
         }
 
+        if (bias != null && input.Dim == 2 && bias.Dim == 1 && bias.Size(0) == weight.Size(0) && input.DType == weight.DType && bias.DType == input.DType)
+        {
+            return input.AddMm(bias, weight.MatrixT());
+        }
+
         var output = input.MatMul(weight.T);
         return bias == null ? output : output + bias;
     }
@@ -113,7 +118,11 @@ public static class Functional
         }
 
         var classes = logProbs.Size(1);
-        CheckTargets(target, classes, ignoreIndex);
+        var counted = CheckTargets(target, classes, ignoreIndex);
+        if (logProbs.Dim == 2)
+        {
+            return NllLossRows(logProbs, target, reduction, ignoreIndex, counted);
+        }
 
         // Classes last and flattened: [M, C] against [M] targets; gather each target's log-probability.
         // Ignored targets gather class 0 and are then zeroed, so they add nothing to the loss or the gradient.
@@ -130,7 +139,6 @@ public static class Functional
             case "sum":
                 return losses.Sum();
             default:
-                var counted = counts.Sum().Item();
                 return losses.Sum() / counted;
         }
     }
@@ -147,14 +155,62 @@ public static class Functional
         return Reductions.Apply((input - target).Pow(2), reduction);
     }
 
-    private static void CheckTargets(Tensor target, int classes, long ignoreIndex)
+    /// <summary>
+    /// NLL of [N, C] log-probabilities as one NllLossBackward0 node, as PyTorch records it: the forward picks
+    /// each row's target in one kernel pass and the backward scatters the row gradients back in another,
+    /// where the general path below takes a gather, masks and sums, each with its own node and buffer.
+    /// </summary>
+    private static Tensor NllLossRows(Tensor logProbs, Tensor target, string reduction, long ignoreIndex, long counted)
     {
+        var (rows, classes) = (logProbs.Size(0), logProbs.Size(1));
+        Tensor output;
+        using (Autograd.NoGrad())
+        {
+            var losses = logProbs.Kernels.NllLoss(logProbs, target, ignoreIndex);
+            output = reduction switch
+            {
+                "none" => losses,
+                "sum" => losses.Sum(),
+                _ => losses.Sum() / counted,
+            };
+        }
+
+        return Graph.Record("NllLossBackward0", output, [logProbs], [target], (n, g) =>
+        {
+            var t = n.Saved(0);
+            var rowGrad = reduction switch
+            {
+                "none" => g,
+                "sum" => g.Expand(rows),
+                _ => (g / counted).Expand(rows),
+            };
+
+            if (!Graph.ShouldRecord([rowGrad]))
+            {
+                return [g.Kernels.NllLossBackward(rowGrad, t, classes, ignoreIndex)];
+            }
+
+            // A recorded backward (createGraph) is built from ops so it can be differentiated again.
+            var kept = t.Ne(ignoreIndex);
+            var picked = (-(rowGrad * kept)).Unsqueeze(1);
+            return [Tensor.Zeros([rows, classes], g.DType, device: g.Device).ScatterAdd(1, (t * kept).Unsqueeze(1), picked)];
+        });
+    }
+
+    /// <summary>Checks every target is a class or the ignore index; returns how many are not ignored.</summary>
+    private static long CheckTargets(Tensor target, int classes, long ignoreIndex)
+    {
+        var counted = 0L;
         foreach (var t in target.ToArray<long>())
         {
             if ((t < 0 || t >= classes) && t != ignoreIndex)
             {
                 throw new ArgumentException($"Target {t} is out of bounds (there are {classes} classes).");
             }
+
+            counted += t == ignoreIndex ? 0 : 1;
         }
+
+        return counted;
     }
 }

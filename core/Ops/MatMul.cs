@@ -74,6 +74,24 @@ public sealed partial class Tensor
             [n.NeedsInputGrad(0) ? g.Mm(n.Saved(1).T) : null, n.NeedsInputGrad(1) ? n.Saved(0).T.Mm(g) : null]);
     }
 
+    /// <summary>
+    /// bias + this·other for matrices and a bias of other's width, as PyTorch's linear records it: one
+    /// AddmmBackward0 node over (bias, mat1, mat2), and one kernel pass that starts C at the bias rows.
+    /// </summary>
+    internal Tensor AddMm(Tensor bias, Tensor other)
+    {
+        var result = Kernels.AddMatMul(bias, this, other);
+        return Graph.Record("AddmmBackward0", result, [bias, this, other], [other.RequiresGrad ? this : null, RequiresGrad ? other : null], static (n, g) =>
+        [
+            n.NeedsInputGrad(0) ? g.Sum(0) : null,
+            n.NeedsInputGrad(1) ? g.Mm(n.Saved(1).T) : null,
+            n.NeedsInputGrad(2) ? n.Saved(0).T.Mm(g) : null,
+        ]);
+    }
+
+    /// <summary>PyTorch's t() of a matrix, which linear applies to its weight: a transposed view recorded as TBackward0.</summary>
+    internal Tensor MatrixT() => Graph.Record("TBackward0", TransposedRaw(0, 1), [this], null, static (n, g) => [g.MatrixT()]);
+
     /// <summary>Batched product of [B, M, K] and [B, K, N].</summary>
     public Tensor Bmm(Tensor other)
     {

@@ -1,6 +1,10 @@
 namespace DistGrad;
 
-/// <summary>Softmax and log-softmax, each one node with its own backward as in PyTorch.</summary>
+/// <summary>
+/// Softmax and log-softmax, each one node with its own backward as in PyTorch. A backward pass that is itself
+/// recorded (createGraph) runs the rule as ops so it can be differentiated again; otherwise the rule is one
+/// fused kernel pass.
+/// </summary>
 public sealed partial class Tensor
 {
     public Tensor Softmax(int dim)
@@ -10,7 +14,7 @@ public sealed partial class Tensor
         return Graph.Record("SoftmaxBackward0", y, [this], [y], (n, g) =>
         {
             var s = n.Saved(0);
-            return [s * (g - (g * s).Sum(d, keepDim: true))];
+            return Graph.ShouldRecord([g, s]) ? [s * (g - (g * s).Sum(d, keepDim: true))] : [g.Kernels.SoftmaxBackward(g, s, d, log: false)];
         });
     }
 
@@ -18,7 +22,11 @@ public sealed partial class Tensor
     {
         var d = CheckSoftmaxInput(dim);
         var y = Kernels.Softmax(this, d, log: true);
-        return Graph.Record("LogSoftmaxBackward0", y, [this], [y], (n, g) => [g - (n.Saved(0).Exp() * g.Sum(d, keepDim: true))]);
+        return Graph.Record("LogSoftmaxBackward0", y, [this], [y], (n, g) =>
+        {
+            var s = n.Saved(0);
+            return Graph.ShouldRecord([g, s]) ? [g - (s.Exp() * g.Sum(d, keepDim: true))] : [g.Kernels.SoftmaxBackward(g, s, d, log: true)];
+        });
     }
 
     private int CheckSoftmaxInput(int dim)

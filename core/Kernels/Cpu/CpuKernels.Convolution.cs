@@ -7,10 +7,10 @@ namespace DistGrad.Kernels.Cpu;
 /// <summary>
 /// 2-D convolution by im2col + GEMM, one sample at a time: the sample's input is unfolded into a
 /// [C·kH·kW, OH·OW] matrix ("col"), so the forward is weight [O, C·kH·kW] × col, the weight gradient is
-/// grad [O, OH·OW] × colᵀ and the input gradient is weightᵀ × grad folded back (col2im). Inner loops are
-/// SIMD axpys and dots over rows of length OH·OW. Samples are spread over cores in a fixed number of
-/// chunks that depends only on the shapes, and per-chunk weight gradients are summed in chunk order, so
-/// results are the same from run to run.
+/// grad [O, OH·OW] × colᵀ and the input gradient is weightᵀ × grad folded back (col2im). Each product is
+/// one call of the packed GEMM, which reads the transposed operands at their strides. Samples are spread
+/// over cores in a fixed number of chunks that depends only on the shapes, and per-chunk weight gradients
+/// are summed in chunk order, so results are the same from run to run.
 /// </summary>
 internal sealed partial class CpuKernels
 {
@@ -104,18 +104,16 @@ internal sealed partial class CpuKernels
             var colOffset = s.IsPointwise ? xo + (n * s.InputPlaneSize) : 0;
             var yBase = n * s.O * s.L;
 
-            void Channel(int o)
+            // y[n] = weight [O, Ckk] · col [Ckk, L], onto rows that start at the bias.
+            if (bd != null)
             {
-                var row = yd.AsSpan(yBase + (o * s.L), s.L);
-                row.Fill(bd == null ? T.Zero : bd[bo + o]);
-                var wRow = wd.AsSpan(wo + (o * s.Ckk), s.Ckk);
-                for (var p = 0; p < s.Ckk; p++)
+                for (var o = 0; o < s.O; o++)
                 {
-                    TensorPrimitives.MultiplyAdd(colArray.AsSpan(colOffset + (p * s.L), s.L), wRow[p], row, row);
+                    yd.AsSpan(yBase + (o * s.L), s.L).Fill(bd[bo + o]);
                 }
             }
 
-            For(0, s.O, innerParallel, Channel);
+            GemmInto(wd, wo, s.Ckk, 1, colArray, colOffset, s.L, 1, yd, yBase, s.L, s.O, s.L, s.Ckk, accumulate: bd != null, innerParallel);
         }
 
         ForEachSample<T>(s, Sample);
@@ -131,22 +129,11 @@ internal sealed partial class CpuKernels
 
         void Sample(int n, T[] colBuffer)
         {
-            // col[p, :] = Σ_o weight[o, p] · grad[n, o, :], then folded into the (zeroed) input gradient.
+            // col [Ckk, L] = weightᵀ [Ckk, O] · grad[n] [O, L], then folded into the input gradient.
             var gBase = go + (n * s.O * s.L);
             var cols = s.IsPointwise ? xd : colBuffer;
             var colOffset = s.IsPointwise ? n * s.InputPlaneSize : 0;
-
-            void Row(int p)
-            {
-                var row = cols.AsSpan(colOffset + (p * s.L), s.L);
-                row.Clear();
-                for (var o = 0; o < s.O; o++)
-                {
-                    TensorPrimitives.MultiplyAdd(gd.AsSpan(gBase + (o * s.L), s.L), wd[wo + (o * s.Ckk) + p], row, row);
-                }
-            }
-
-            For(0, s.Ckk, innerParallel, Row);
+            GemmInto(wd, wo, 1, s.Ckk, gd, gBase, s.L, 1, cols, colOffset, s.L, s.Ckk, s.L, s.O, accumulate: false, innerParallel);
 
             if (!s.IsPointwise)
             {
@@ -170,7 +157,9 @@ internal sealed partial class CpuKernels
         void Chunk(int c)
         {
             var (start, end) = chunks[c];
-            var acc = new T[weightSize];
+            // Pooled: a training loop asks for the same partial sums every step.
+            var acc = ArrayPool<T>.Shared.Rent(weightSize);
+            acc.AsSpan(0, weightSize).Clear();
             var colBuffer = s.IsPointwise ? Array.Empty<T>() : ArrayPool<T>.Shared.Rent(s.ColSize);
             for (var n = start; n < end; n++)
             {
@@ -184,18 +173,8 @@ internal sealed partial class CpuKernels
                 var colOffset = s.IsPointwise ? xo + (n * s.InputPlaneSize) : 0;
                 var gBase = go + (n * s.O * s.L);
 
-                // acc[o, p] += grad[n, o, :] · col[p, :]
-                void Channel(int o)
-                {
-                    var gRow = gd.AsSpan(gBase + (o * s.L), s.L);
-                    var accRow = acc.AsSpan(o * s.Ckk, s.Ckk);
-                    for (var p = 0; p < s.Ckk; p++)
-                    {
-                        accRow[p] += TensorPrimitives.Dot<T>(gRow, cols.AsSpan(colOffset + (p * s.L), s.L));
-                    }
-                }
-
-                For(0, s.O, innerParallel, Channel);
+                // acc [O, Ckk] += grad[n] [O, L] · colᵀ [L, Ckk]
+                GemmInto(gd, gBase, s.L, 1, cols, colOffset, 1, s.L, acc, 0, s.Ckk, s.O, s.Ckk, s.L, accumulate: true, innerParallel);
             }
 
             if (!s.IsPointwise)
@@ -218,11 +197,11 @@ internal sealed partial class CpuKernels
         var result = Span<T>(weightGrad);
         foreach (var partial in partials)
         {
-            TensorPrimitives.Add(result, partial, result);
+            TensorPrimitives.Add(result, partial.AsSpan(0, weightSize), result);
+            ArrayPool<T>.Shared.Return(partial);
         }
     }
 
-    /// <summary>Runs <paramref name="body"/>(start, end) over chunks of samples, in parallel when the work is large.</summary>
     /// <summary>Runs <paramref name="sample"/> on every sample, chunks of samples in parallel, each chunk with one rented im2col buffer.</summary>
     private static void ForEachSample<T>(ConvShape s, Action<int, T[]> sample) =>
         ForEachSampleChunk(s, (start, end) =>
@@ -238,21 +217,6 @@ internal sealed partial class CpuKernels
                 ArrayPool<T>.Shared.Return(colBuffer);
             }
         });
-
-    /// <summary>body(i) for i in [from, to), on all cores when <paramref name="parallel"/>.</summary>
-    private static void For(int from, int to, bool parallel, Action<int> body)
-    {
-        if (parallel)
-        {
-            Parallel.For(from, to, body);
-            return;
-        }
-
-        for (var i = from; i < to; i++)
-        {
-            body(i);
-        }
-    }
 
     private static void ForEachSampleChunk(ConvShape s, Action<int, int> body)
     {

@@ -38,39 +38,39 @@ internal sealed partial class CpuKernels
     private static Tensor UnaryFloat<T>(UnaryOp op, Tensor x, T a, T b)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var result = NewTensor(x.DType, x.Shape);
+        var result = NewTensorForOverwrite<T>(x.DType, x.ShapeRef);
         var src = CpuStorage.Of<T>(x);
         var dst = CpuStorage.Of<T>(result);
-        var cursor = Cursor(x);
-        var n = cursor.RowLength;
-        T[]? scratch = null;
-        var o = 0;
-        for (var r = 0; r < cursor.Rows; r++)
+        var first = Cursor(x);
+        var stride = first.InnerStrides[0];
+        ForEachSegment(first, () => Cursor(x), (offsets, o, n) =>
         {
-            var row = RowCursor.Read(src, cursor.Offsets[0], cursor.InnerStrides[0], n, ref scratch);
-            var output = dst.AsSpan(o, n);
-            switch (op)
-            {
-                case UnaryOp.Neg: TensorPrimitives.Negate(row, output); break;
-                case UnaryOp.Exp: ApplyEach<T, ExpFunction<T>>(row, output); break;
-                case UnaryOp.Log: ApplyEach<T, LogFunction<T>>(row, output); break;
-                case UnaryOp.Sqrt: TensorPrimitives.Sqrt(row, output); break;
-                case UnaryOp.Abs: TensorPrimitives.Abs(row, output); break;
-                case UnaryOp.Tanh: ApplyEach<T, TanhFunction<T>>(row, output); break;
-                case UnaryOp.Sigmoid: ApplyEach<T, SigmoidFunction<T>>(row, output); break;
-                case UnaryOp.Relu: Relu(row, output); break;
-                case UnaryOp.Sign: Sign(row, output); break;
-                case UnaryOp.Reciprocal: TensorPrimitives.Divide(T.One, row, output); break;
-                case UnaryOp.PowScalar: PowScalar(row, a, output); break;
-                case UnaryOp.Clamp: Clamp(row, a, b, output); break;
-                default: throw new NotSupportedException($"{op} is not a unary op of floating tensors");
-            }
-
-            o += n;
-            cursor.Advance();
-        }
-
+            var row = RowCursor.Read(src, offsets[0], stride, n, ref RowScratch<T>.First);
+            UnaryRow(op, row, a, b, dst.AsSpan(o, n));
+        },
+        costly: op is UnaryOp.Exp or UnaryOp.Log or UnaryOp.Tanh or UnaryOp.Sigmoid or UnaryOp.PowScalar);
         return result;
+    }
+
+    private static void UnaryRow<T>(UnaryOp op, ReadOnlySpan<T> row, T a, T b, Span<T> output)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (op)
+        {
+            case UnaryOp.Neg: TensorPrimitives.Negate(row, output); break;
+            case UnaryOp.Exp: ApplyEach<T, ExpFunction<T>>(row, output); break;
+            case UnaryOp.Log: ApplyEach<T, LogFunction<T>>(row, output); break;
+            case UnaryOp.Sqrt: TensorPrimitives.Sqrt(row, output); break;
+            case UnaryOp.Abs: TensorPrimitives.Abs(row, output); break;
+            case UnaryOp.Tanh: ApplyEach<T, TanhFunction<T>>(row, output); break;
+            case UnaryOp.Sigmoid: ApplyEach<T, SigmoidFunction<T>>(row, output); break;
+            case UnaryOp.Relu: Relu(row, output); break;
+            case UnaryOp.Sign: Sign(row, output); break;
+            case UnaryOp.Reciprocal: TensorPrimitives.Divide(T.One, row, output); break;
+            case UnaryOp.PowScalar: PowScalar(row, a, output); break;
+            case UnaryOp.Clamp: Clamp(row, a, b, output); break;
+            default: throw new NotSupportedException($"{op} is not a unary op of floating tensors");
+        }
     }
 
     // Transcendentals go through the C runtime's correctly rounded scalar functions: TensorPrimitives'
@@ -114,15 +114,10 @@ internal sealed partial class CpuKernels
         public static T Apply(T x) => T.One / (T.One + T.Exp(-x));
     }
 
-    // PyTorch's relu keeps NaN and maps -0 to 0: x > 0 ? x : 0 would drop NaN, so test "not (x <= 0)".
+    // PyTorch's relu keeps NaN and maps -0 to 0. IEEE maximum does both (NaN propagates, and -0 < +0), and
+    // TensorPrimitives.Max is that maximum, in SIMD.
     private static void Relu<T>(ReadOnlySpan<T> x, Span<T> output)
-        where T : IFloatingPointIeee754<T>
-    {
-        for (var i = 0; i < x.Length; i++)
-        {
-            output[i] = x[i] <= T.Zero ? T.Zero : x[i];
-        }
-    }
+        where T : IFloatingPointIeee754<T> => TensorPrimitives.Max(x, T.Zero, output);
 
     private static void Sign<T>(ReadOnlySpan<T> x, Span<T> output)
         where T : INumber<T>
@@ -213,37 +208,58 @@ internal sealed partial class CpuKernels
     private static Tensor Arithmetic<T>(BinaryOp op, Tensor a, Tensor b)
         where T : unmanaged, INumber<T>
     {
-        var result = NewTensor(a.DType, a.Shape);
+        var result = NewTensorForOverwrite<T>(a.DType, a.ShapeRef);
         var x = CpuStorage.Of<T>(a);
         var y = CpuStorage.Of<T>(b);
         var dst = CpuStorage.Of<T>(result);
-        var cursor = Cursor(a, b);
-        var n = cursor.RowLength;
-        T[]? scratchA = null;
-        T[]? scratchB = null;
-        var o = 0;
-        for (var r = 0; r < cursor.Rows; r++)
+        var first = Cursor(a, b);
+        var (sa, sb) = (first.InnerStrides[0], first.InnerStrides[1]);
+        ForEachSegment(first, () => Cursor(a, b), (offsets, o, n) =>
         {
-            var ra = RowCursor.Read(x, cursor.Offsets[0], cursor.InnerStrides[0], n, ref scratchA);
-            var rb = RowCursor.Read(y, cursor.Offsets[1], cursor.InnerStrides[1], n, ref scratchB);
             var output = dst.AsSpan(o, n);
-            switch (op)
+
+            // A row broadcast along itself ([N, 1] against [N, C]) is one scalar: no gathered copy.
+            if (sb == 0 && sa == 1 && ArithmeticRowScalar(op, x.AsSpan(offsets[0], n), y[offsets[1]], output))
             {
-                case BinaryOp.Add: TensorPrimitives.Add(ra, rb, output); break;
-                case BinaryOp.Sub: TensorPrimitives.Subtract(ra, rb, output); break;
-                case BinaryOp.Mul: TensorPrimitives.Multiply(ra, rb, output); break;
-                case BinaryOp.Div: TensorPrimitives.Divide(ra, rb, output); break;
-                case BinaryOp.Maximum: TensorPrimitives.Max(ra, rb, output); break;
-                case BinaryOp.Minimum: TensorPrimitives.Min(ra, rb, output); break;
-                case BinaryOp.Pow: Pow(ra, rb, output); break;
-                default: throw new NotSupportedException($"{op} is not an arithmetic op");
+                return;
             }
 
-            o += n;
-            cursor.Advance();
-        }
-
+            var ra = RowCursor.Read(x, offsets[0], sa, n, ref RowScratch<T>.First);
+            var rb = RowCursor.Read(y, offsets[1], sb, n, ref RowScratch<T>.Second);
+            ArithmeticRow(op, ra, rb, output);
+        },
+        costly: op == BinaryOp.Pow);
         return result;
+    }
+
+    private static void ArithmeticRow<T>(BinaryOp op, ReadOnlySpan<T> ra, ReadOnlySpan<T> rb, Span<T> output)
+        where T : unmanaged, INumber<T>
+    {
+        switch (op)
+        {
+            case BinaryOp.Add: TensorPrimitives.Add(ra, rb, output); break;
+            case BinaryOp.Sub: TensorPrimitives.Subtract(ra, rb, output); break;
+            case BinaryOp.Mul: TensorPrimitives.Multiply(ra, rb, output); break;
+            case BinaryOp.Div: TensorPrimitives.Divide(ra, rb, output); break;
+            case BinaryOp.Maximum: TensorPrimitives.Max(ra, rb, output); break;
+            case BinaryOp.Minimum: TensorPrimitives.Min(ra, rb, output); break;
+            case BinaryOp.Pow: Pow(ra, rb, output); break;
+            default: throw new NotSupportedException($"{op} is not an arithmetic op");
+        }
+    }
+
+    /// <summary>The op of a row and one scalar, where a TensorPrimitives overload takes one; false where none does.</summary>
+    private static bool ArithmeticRowScalar<T>(BinaryOp op, ReadOnlySpan<T> row, T scalar, Span<T> output)
+        where T : unmanaged, INumber<T>
+    {
+        switch (op)
+        {
+            case BinaryOp.Add: TensorPrimitives.Add(row, scalar, output); return true;
+            case BinaryOp.Sub: TensorPrimitives.Subtract(row, scalar, output); return true;
+            case BinaryOp.Mul: TensorPrimitives.Multiply(row, scalar, output); return true;
+            case BinaryOp.Div: TensorPrimitives.Divide(row, scalar, output); return true;
+            default: return false;
+        }
     }
 
     private static void Pow<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> output)

@@ -27,6 +27,13 @@ internal sealed partial class CpuKernels : IKernels
 
     private static Tensor NewTensor(DType dtype, int[] shape) => new(Instance.Allocate(dtype, Shapes.Numel(shape)), shape);
 
+    /// <summary>
+    /// A contiguous result that the kernel overwrites in full, so it skips the zeroing: for a 1M-float add
+    /// that is a third of the memory traffic.
+    /// </summary>
+    private static Tensor NewTensorForOverwrite<T>(DType dtype, int[] shape) =>
+        new(new CpuStorage(GC.AllocateUninitializedArray<T>(Shapes.Numel(shape))), shape);
+
     private static RowCursor Cursor(Tensor a) => new(a.ShapeRef, [a.StridesRef], [a.Offset]);
 
     private static RowCursor Cursor(Tensor a, Tensor b) => new(a.ShapeRef, [a.StridesRef, b.StridesRef], [a.Offset, b.Offset]);

@@ -9,6 +9,7 @@ internal sealed class RowCursor
     private readonly int[] _outerShape;
     private readonly int[][] _outerStrides;
     private readonly int[] _index;
+    private readonly int[] _startOffsets;
 
     public RowCursor(int[] shape, int[][] strides, int[] offsets)
     {
@@ -31,6 +32,7 @@ internal sealed class RowCursor
 
         _index = new int[outerRank];
         Offsets = (int[])offsets.Clone();
+        _startOffsets = (int[])offsets.Clone();
         Rows = RowLength == 0 ? 0 : Shapes.Numel(_outerShape);
     }
 
@@ -65,6 +67,21 @@ internal sealed class RowCursor
             }
 
             _index[d] = 0;
+        }
+    }
+
+    /// <summary>Moves to row <paramref name="row"/> (in row-major order), so chunks of rows can run on separate cursors.</summary>
+    public void Seek(int row)
+    {
+        _startOffsets.CopyTo(Offsets, 0);
+        for (var d = _outerShape.Length - 1; d >= 0; d--)
+        {
+            _index[d] = row % _outerShape[d];
+            row /= _outerShape[d];
+            for (var o = 0; o < Offsets.Length; o++)
+            {
+                Offsets[o] += _index[d] * _outerStrides[o][d];
+            }
         }
     }
 
@@ -138,4 +155,14 @@ internal sealed class RowCursor
 
         return row;
     }
+}
+
+/// <summary>Per-thread gather buffers for strided rows, so elementwise chunks on several cores never share one.</summary>
+internal static class RowScratch<T>
+{
+    [ThreadStatic]
+    public static T[]? First;
+
+    [ThreadStatic]
+    public static T[]? Second;
 }
