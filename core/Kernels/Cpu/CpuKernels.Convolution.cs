@@ -187,7 +187,7 @@ internal sealed partial class CpuKernels
 
         if (chunks.Length > 1)
         {
-            Parallel.For(0, chunks.Length, Chunk);
+            CpuThreads.For(0, chunks.Length, Chunk);
         }
         else if (chunks.Length == 1)
         {
@@ -223,7 +223,7 @@ internal sealed partial class CpuKernels
         var chunks = SampleChunks(s, s.MaxChunks);
         if (chunks.Length > 1)
         {
-            Parallel.For(0, chunks.Length, c => body(chunks[c].Start, chunks[c].End));
+            CpuThreads.For(0, chunks.Length, c => body(chunks[c].Start, chunks[c].End));
         }
         else if (chunks.Length == 1)
         {
@@ -372,7 +372,7 @@ internal sealed partial class CpuKernels
         /// cores and one sample is much work (a few large images). Each core still writes its own rows, so results
         /// do not depend on it.
         /// </summary>
-        public bool SplitsSamples(int chunks) => chunks < Environment.ProcessorCount && (long)O * Ckk * L >= ParallelFlopThreshold / 4;
+        public bool SplitsSamples(int chunks) => chunks < CpuThreads.Available && (long)O * Ckk * L >= ParallelFlopThreshold / 4;
 
         /// <summary>How many chunks of samples may be in flight: at most 16, fewer when one im2col buffer is large.</summary>
         public int MaxChunks => (int)Math.Clamp(MaxColElements / Math.Max((long)ColSize, 1), 1, MaxConvChunks);

@@ -74,7 +74,7 @@ internal sealed partial class CpuKernels
             var eachLarge = (long)m * n * k >= PackedGemm.ParallelThreshold;
             if (batch > 1 && !eachLarge && (long)batch * m * n * k >= PackedGemm.ParallelThreshold)
             {
-                Parallel.For(0, batch, i => One(i, parallel: false));
+                CpuThreads.For(0, batch, i => One(i, parallel: false));
             }
             else
             {

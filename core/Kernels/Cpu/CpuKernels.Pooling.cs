@@ -92,7 +92,7 @@ internal sealed partial class CpuKernels
         }
         else
         {
-            Parallel.For(0, planes, Plane);
+            CpuThreads.For(0, planes, Plane);
         }
     }
 }

@@ -33,7 +33,7 @@ internal sealed partial class CpuKernels
     private static void ForEachSegment(RowCursor cursor, Func<RowCursor> newCursor, SegmentBody body, bool costly)
     {
         var (rows, n) = (cursor.Rows, cursor.RowLength);
-        var cores = Environment.ProcessorCount;
+        var cores = CpuThreads.Available;
         var threshold = costly ? ParallelCostlyThreshold : ParallelCheapThreshold;
         var chunks = (long)rows * n >= threshold && cores > 1 ? cores : 1;
         if (chunks == 1)
@@ -44,11 +44,11 @@ internal sealed partial class CpuKernels
 
         if (rows >= chunks)
         {
-            Parallel.For(0, chunks, c => RowChunk(c == 0 ? cursor : newCursor(), body, (int)((long)rows * c / chunks), (int)((long)rows * (c + 1) / chunks), n));
+            CpuThreads.For(0, chunks, c => RowChunk(c == 0 ? cursor : newCursor(), body, (int)((long)rows * c / chunks), (int)((long)rows * (c + 1) / chunks), n));
             return;
         }
 
-        Parallel.For(0, chunks, c =>
+        CpuThreads.For(0, chunks, c =>
         {
             var own = c == 0 ? cursor : newCursor();
             var from = (int)((long)n * c / chunks);

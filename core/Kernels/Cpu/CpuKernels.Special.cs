@@ -104,7 +104,7 @@ internal sealed partial class CpuKernels
         }
 
         var blocks = (count + SpecialBlock - 1) / SpecialBlock;
-        Parallel.For(0, blocks, b => body(b * SpecialBlock, Math.Min(count, (b + 1) * SpecialBlock)));
+        CpuThreads.For(0, blocks, b => body(b * SpecialBlock, Math.Min(count, (b + 1) * SpecialBlock)));
     }
 
     private readonly struct ErfFunction : IScalarFunction

@@ -36,7 +36,7 @@ internal static unsafe class PackedGemm
         where T : unmanaged, INumber<T>
         where TKernel : struct, IGemmMicroKernel<T>
     {
-        var cores = Environment.ProcessorCount;
+        var cores = CpuThreads.Available;
         var byColumns = n >= m;
         var (length, unit) = byColumns ? (n, TKernel.NR) : (m, TKernel.MR);
         var bands = parallel && cores > 1 && (long)m * n * k >= ParallelThreshold ? Math.Min(cores, length / unit) : 1;
@@ -49,7 +49,7 @@ internal static unsafe class PackedGemm
         // Band edges fall on whole tiles so only the last band has an edge tile.
         var tiles = (length + unit - 1) / unit;
         var cAddress = (nint)c;
-        Parallel.For(0, bands, band =>
+        CpuThreads.For(0, bands, band =>
         {
             var start = Math.Min(length, (int)((long)tiles * band / bands) * unit);
             var end = Math.Min(length, (int)((long)tiles * (band + 1) / bands) * unit);
