@@ -67,13 +67,32 @@ public sealed class GlobalNormClipStage : IGradientStage
         {
             if (double.IsPositiveInfinity(normType))
             {
-                var localMax = grads.Count == 0 ? 0.0 : grads.Max(g => g.Abs().Max().Item());
+                var localMax = grads.Count == 0 ? 0.0 : grads.Max(MaxMagnitude);
                 return group.AllReduceScalar(localMax, ReduceOp.Max);
             }
 
             // Per-tensor norms in the gradient's dtype, as clip_grad_norm_; their p-th powers summed in double.
-            var localSum = grads.Sum(g => Math.Pow(g.Norm(normType).Item(), normType));
+            var localSum = grads.Sum(g => Math.Pow(TensorNorm(g, normType), normType));
             return Math.Pow(group.AllReduceScalar(localSum, ReduceOp.Sum), 1.0 / normType);
         }
     }
+
+    // Contiguous float32 CPU gradients (the usual case) are read in place: Tensor.Norm would allocate a
+    // squared copy of every gradient each step.
+    private static double TensorNorm(Tensor g, double normType) =>
+        normType == 2 && IsFlatFloat32(g) ? System.Numerics.Tensors.TensorPrimitives.Norm((ReadOnlySpan<float>)TensorMemory.Span<float>(g)) : g.Norm(normType).Item();
+
+    private static double MaxMagnitude(Tensor g)
+    {
+        if (!IsFlatFloat32(g) || g.Numel == 0)
+        {
+            return g.Abs().Max().Item();
+        }
+
+        var max = System.Numerics.Tensors.TensorPrimitives.MaxMagnitude((ReadOnlySpan<float>)TensorMemory.Span<float>(g));
+        return float.IsNaN(max) ? double.NaN : Math.Abs(max);
+    }
+
+    private static bool IsFlatFloat32(Tensor g) => g.Device == Device.Cpu && g.DType == DType.Float32 && g.IsContiguous;
 }
+

@@ -67,6 +67,19 @@ public sealed class SGD : Optimizer
                 continue;
             }
 
+            var momentumState = momentum != 0 ? State(param) : null;
+            var held = momentumState != null && momentumState.TryGetValue("momentum_buffer", out var existing) ? existing : null;
+            if (SgdFused.Applies(param, grad, held))
+            {
+                var updated = SgdFused.Step(param, grad, held, lr, momentum, dampening, weightDecay, nesterov);
+                if (momentumState != null)
+                {
+                    momentumState["momentum_buffer"] = updated!;
+                }
+
+                continue;
+            }
+
             var dP = grad;
             if (weightDecay != 0)
             {
