@@ -26,7 +26,6 @@ public sealed class WorkerActor : ReceiveActor
     private DataPlaneEndpoint? _endpoint;
     private WorkerSession? _session;
     private long _expectedStep;
-    private bool _busy;
 
     public WorkerActor(string jobId, int rank, JobSpec spec, IActorRef coordinator, IPAddress dataAddress)
     {
@@ -76,22 +75,26 @@ public sealed class WorkerActor : ReceiveActor
 
     private void OnConnectPeers(ConnectPeers message)
     {
-        if (!ForThisJob(message.JobId, "ConnectPeers") || !NotBusy("ConnectPeers"))
+        if (!ForThisJob(message.JobId, "ConnectPeers"))
         {
             return;
         }
 
         var endpoint = _endpoint!;
-        Run("ConnectPeers", () =>
-        {
-            _session = WorkerSession.Open(_spec, _rank, endpoint, message.Hosts, message.Ports, _jobId);
-            return new PeersConnected(_jobId, _rank, _session.Trainer.TrainSamples);
-        });
+        WorkerSession? opened = null;
+        Run(
+            "ConnectPeers",
+            () =>
+            {
+                opened = WorkerSession.Open(_spec, _rank, endpoint, message.Hosts, message.Ports, _jobId);
+                return new PeersConnected(_jobId, _rank, opened.Trainer.TrainSamples);
+            },
+            onSuccess: () => _session = opened);
     }
 
     private void OnRunStep(RunStep message)
     {
-        if (!ForThisJob(message.JobId, "RunStep") || !NotBusy($"RunStep({message.Step})"))
+        if (!ForThisJob(message.JobId, "RunStep"))
         {
             return;
         }
@@ -116,8 +119,14 @@ public sealed class WorkerActor : ReceiveActor
 
     private void OnFinish(FinishJob message)
     {
-        if (!ForThisJob(message.JobId, "FinishJob") || !NotBusy("FinishJob") || _session == null)
+        if (!ForThisJob(message.JobId, "FinishJob"))
         {
+            return;
+        }
+
+        if (_session == null)
+        {
+            Reject("FinishJob arrived before ConnectPeers");
             return;
         }
 
@@ -142,10 +151,12 @@ public sealed class WorkerActor : ReceiveActor
         });
     }
 
-    /// <summary>Runs <paramref name="work"/> on the compute thread and sends its answer, or the failure, to the coordinator.</summary>
-    private void Run(string action, Func<IControlMessage> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> on the compute thread and sends its answer, or the failure, to the
+    /// coordinator; <paramref name="onSuccess"/> runs back in the actor, where actor state may change.
+    /// </summary>
+    private void Run(string action, Func<IControlMessage> work, Action? onSuccess = null)
     {
-        _busy = true;
         var self = Self;
         _compute.Run(work).ContinueWith(
             task =>
@@ -160,11 +171,14 @@ public sealed class WorkerActor : ReceiveActor
         {
             Receive<WorkDone>(done =>
             {
-                _busy = false;
                 UnbecomeStacked();
                 if (done.Answer is WorkerFailed failed)
                 {
                     _log.Error("rank {0}: {1} failed: {2}", _rank, failed.Action, failed.Reason);
+                }
+                else
+                {
+                    onSuccess?.Invoke();
                 }
 
                 _coordinator.Tell(done.Answer);
@@ -185,16 +199,6 @@ public sealed class WorkerActor : ReceiveActor
     {
         _log.Warning("rank {0} of job '{1}': the coordinator is gone; stopping", _rank, _jobId);
         Context.Stop(Self);
-    }
-
-    private bool NotBusy(string action)
-    {
-        if (_busy)
-        {
-            Reject($"{action} arrived while the worker is busy");
-        }
-
-        return !_busy;
     }
 
     private bool ForThisJob(string jobId, string action)
