@@ -26,6 +26,7 @@ public sealed class WorkerActor : ReceiveActor
     private DataPlaneEndpoint? _endpoint;
     private WorkerSession? _session;
     private long _expectedStep;
+    private volatile bool _stopping;
 
     public WorkerActor(string jobId, int rank, JobSpec spec, IActorRef coordinator, IPAddress dataAddress)
     {
@@ -63,6 +64,7 @@ public sealed class WorkerActor : ReceiveActor
 
     protected override void PostStop()
     {
+        _stopping = true;
         var session = _session;
         var endpoint = _endpoint;
         _compute.Run(() =>
@@ -108,13 +110,21 @@ public sealed class WorkerActor : ReceiveActor
             return;
         }
 
+        // Steps queue on the compute thread (the coordinator keeps the next one coming while this one runs);
+        // each answers the coordinator straight from the compute thread's continuation.
         _expectedStep++;
         var session = _session;
-        Run($"RunStep({message.Step})", () =>
+        var action = $"RunStep({message.Step})";
+        _compute.Run<IControlMessage>(() =>
         {
+            if (_stopping)
+            {
+                throw new OperationCanceledException("the worker is stopping");
+            }
+
             var r = session.Trainer.RunStep(message.Step);
             return new StepDone(_jobId, _rank, message.Step, r.Loss, r.Samples, r.GradNorm, r.BytesAllReduced, r.ComputeMilliseconds);
-        });
+        }).ContinueWith(task => Answer(action, task), TaskScheduler.Default);
     }
 
     private void OnFinish(FinishJob message)
@@ -159,13 +169,7 @@ public sealed class WorkerActor : ReceiveActor
     {
         var self = Self;
         _compute.Run(work).ContinueWith(
-            task =>
-            {
-                IControlMessage answer = task.IsCompletedSuccessfully
-                    ? task.Result
-                    : new WorkerFailed(_jobId, _rank, action, Describe(task.Exception));
-                self.Tell(new WorkDone(answer));
-            },
+            task => self.Tell(new WorkDone(task.IsCompletedSuccessfully ? task.Result : Failure(action, task.Exception))),
             TaskScheduler.Default);
         BecomeStacked(() =>
         {
@@ -217,6 +221,20 @@ public sealed class WorkerActor : ReceiveActor
         _log.Warning("rank {0} rejected a message: {1}", _rank, reason);
         Sender.Tell(new Rejected(_jobId, _rank, reason));
     }
+
+    /// <summary>Sends a queued step's answer (or its failure) to the coordinator, from the compute thread's continuation.</summary>
+    private void Answer(string action, Task<IControlMessage> task)
+    {
+        var answer = task.IsCompletedSuccessfully ? task.Result : Failure(action, task.Exception);
+        if (answer is WorkerFailed failed)
+        {
+            _log.Error("rank {0}: {1} failed: {2}", _rank, failed.Action, failed.Reason);
+        }
+
+        _coordinator.Tell(answer);
+    }
+
+    private WorkerFailed Failure(string action, AggregateException? error) => new(_jobId, _rank, action, Describe(error));
 
     private static string Describe(AggregateException? error)
     {

@@ -30,7 +30,10 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private readonly IActorRef?[] _workers;
     private readonly Address?[] _workerNodes;
     private readonly HashSet<int> _pending = [];
-    private readonly List<StepDone> _stepAnswers = [];
+    /// <summary>Steps the workers may have queued at once: the next one is sent while this one runs.</summary>
+    private const int StepWindow = 2;
+
+    private readonly Dictionary<(long Step, int Rank), StepDone> _stepAnswers = [];
     private string _awaited = "worker slots";
     private int _totalSteps;
     private long _step;
@@ -163,7 +166,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
                 _observer.OnPhase("training");
                 _trainClock = System.Diagnostics.Stopwatch.StartNew();
                 Become(Stepping);
-                NextStep();
+                StartSteps();
             }));
             Common();
         });
@@ -173,31 +176,52 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     {
         Receive<StepDone>(done =>
         {
-            if (done.Step != _step)
+            if (done.JobId != _jobId || done.Step < _step || done.Step >= _step + StepWindow || !_stepAnswers.TryAdd((done.Step, done.Rank), done))
             {
-                _log.Warning("ignored StepDone for step {0} from rank {1}: step {2} is running", done.Step, done.Rank, _step);
+                _log.Warning("ignored StepDone for step {0} from rank {1}: steps {2} to {3} are running", done.Step, done.Rank, _step, _step + StepWindow - 1);
                 return;
             }
 
-            Answered(done.Rank, done.JobId, () => _stepAnswers.Add(done), FinishStep);
+            if (done.Step == _step)
+            {
+                _pending.Remove(done.Rank);
+            }
+
+            // Steps finish in order: a worker's next step needs every worker's all-reduce of this one.
+            while (_step < _totalSteps && Enumerable.Range(0, _spec.WorldSize).All(r => _stepAnswers.ContainsKey((_step, r))))
+            {
+                FinishStep();
+            }
         });
         Common();
     }
 
-    private void NextStep()
+    /// <summary>
+    /// Starts training: sends the first <see cref="StepWindow"/> steps. Workers queue them, so a worker
+    /// starts its next step without waiting for a round trip through the coordinator.
+    /// </summary>
+    private void StartSteps()
     {
-        if (_step >= _totalSteps)
+        if (_totalSteps == 0)
         {
             Finish();
             return;
         }
 
-        _stepAnswers.Clear();
+        for (var s = 0L; s < Math.Min(StepWindow, _totalSteps); s++)
+        {
+            Tell(new RunStep(_jobId, s));
+        }
+
+        AwaitStep();
+    }
+
+    private void AwaitStep()
+    {
         _stepActivity = DistGradTelemetry.Coordinator.StartActivity("step");
         _stepActivity?.SetTag("distgrad.step", _step);
         _stepClock = System.Diagnostics.Stopwatch.StartNew();
-        Tell(new RunStep(_jobId, _step));
-        Await($"StepDone for step {_step}", Enumerable.Range(0, _spec.WorldSize));
+        Await($"StepDone for step {_step}", Enumerable.Range(0, _spec.WorldSize).Where(r => !_stepAnswers.ContainsKey((_step, r))));
     }
 
     private void FinishStep()
@@ -205,7 +229,12 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         var duration = _stepClock.Elapsed.TotalMilliseconds;
         _stepActivity?.Dispose();
         _stepActivity = null;
-        var answers = _stepAnswers.OrderBy(a => a.Rank).ToArray();
+        var answers = Enumerable.Range(0, _spec.WorldSize).Select(r => _stepAnswers[(_step, r)]).ToArray();
+        foreach (var a in answers)
+        {
+            _stepAnswers.Remove((_step, a.Rank));
+        }
+
         var samples = answers.Sum(a => a.Samples);
         // Every replica computed the same number of samples, so the mean of their means is the batch mean.
         _lastLoss = answers.Average(a => a.Loss);
@@ -215,7 +244,20 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         DistGradTelemetry.GradNorm.Record(record.GradNorm);
         _observer.OnStep(record);
         _step++;
-        NextStep();
+        if (_step + StepWindow - 1 < _totalSteps)
+        {
+            Tell(new RunStep(_jobId, _step + StepWindow - 1));
+        }
+
+        if (_step < _totalSteps)
+        {
+            AwaitStep();
+        }
+        else
+        {
+            Timers.Cancel(DeadlineTimer);
+            Finish();
+        }
     }
 
     private void Finish()
