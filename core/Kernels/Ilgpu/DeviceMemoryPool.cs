@@ -96,6 +96,11 @@ internal sealed class DeviceMemoryPool
             }
         }
 
+        if (released.Count > 0)
+        {
+            Bind();
+        }
+
         foreach (var buffer in released)
         {
             buffer.Dispose();
@@ -104,6 +109,7 @@ internal sealed class DeviceMemoryPool
 
     private MemoryBuffer1D<byte, Stride1D.Dense> AllocateFresh(long bucket)
     {
+        Bind();
         try
         {
             return _accelerator.Allocate1D<byte>(bucket);
@@ -128,6 +134,15 @@ internal sealed class DeviceMemoryPool
         {
             Interlocked.Exchange(ref _freshSinceCollect, 0);
             CollectGarbage();
+        }
+    }
+
+    /// <summary>The driver calls need the accelerator current on the calling thread (CUDA contexts are per thread).</summary>
+    private void Bind()
+    {
+        if (Accelerator.Current != _accelerator)
+        {
+            _accelerator.Bind();
         }
     }
 

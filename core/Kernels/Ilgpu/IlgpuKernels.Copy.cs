@@ -22,6 +22,7 @@ internal sealed partial class IlgpuKernels
 
     public Array ToHost(Tensor source)
     {
+        _launch.Bind();
         var dense = Dense(source);
         var result = source.DType switch
         {
