@@ -6,7 +6,7 @@ namespace DistGrad.NodeHost;
 public sealed record NodeHostOptions(IReadOnlyList<string> SeedNodes, string Hostname, int Port, string Devices, bool ShowHelp)
 {
     public const string Help = """
-        usage: node-host --seed-nodes akka.tcp://distgrad@HOST:PORT[,...] [--hostname H] [--port P] [--devices cpu|auto]
+        usage: node-host --seed-nodes akka.tcp://distgrad@HOST:PORT[,...] [--hostname H] [--port P] [--devices auto|cpu|cuda:N,...]
 
         Joins a DistGrad cluster with role 'worker' and hosts one worker per device until stopped
         (SIGTERM or Ctrl+C leave the cluster gracefully).
@@ -14,7 +14,8 @@ public sealed record NodeHostOptions(IReadOnlyList<string> SeedNodes, string Hos
           --seed-nodes URI,...   cluster seed nodes (required)
           --hostname H           the address other nodes reach this one at    [127.0.0.1]
           --port P               Akka port, 0 picks a free one                [0]
-          --devices cpu|auto     devices to host a worker on (auto: CUDA devices when present, else one CPU worker)  [cpu]
+          --devices LIST         devices to host a worker on, one worker each: cpu, cuda:0,cuda:1, ...,
+                                 or auto (every CUDA device when there is one, else one CPU worker)  [cpu]
         """;
 
     /// <summary>Worker slots the devices give: one per device.</summary>
@@ -67,23 +68,50 @@ public sealed record NodeHostOptions(IReadOnlyList<string> SeedNodes, string Hos
         return new NodeHostOptions(seeds, hostname, port, ResolveDevices(devices), ShowHelp: false);
     }
 
-    /// <summary>"auto" means one CPU worker until a GPU backend is present; explicit CUDA devices are refused for now.</summary>
+    /// <summary>
+    /// "auto" means one worker per CUDA device, or one CPU worker on a machine without any; an explicit list is checked
+    /// against the devices this machine has, so a typo or a missing GPU fails at start rather than in the first step.
+    /// </summary>
     private static string ResolveDevices(string devices)
     {
         var list = devices.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (list.Length == 1 && list[0] == "auto")
         {
-            return "cpu";
+            return string.Join(",", global::DistGrad.Devices.Accelerators());
         }
 
-        foreach (var device in list)
+        if (list.Length == 0)
         {
-            if (device != "cpu")
-            {
-                throw new ArgumentException($"--devices: '{device}' is not available on this build (CPU workers only: use cpu or auto)");
-            }
+            throw new ArgumentException("--devices needs at least one device");
         }
 
-        return list.Length == 0 ? throw new ArgumentException("--devices needs at least one device") : string.Join(",", list);
+        var parsed = new List<Device>();
+        foreach (var name in list)
+        {
+            Device device;
+            try
+            {
+                device = global::DistGrad.Devices.Parse(name);
+            }
+            catch (FormatException)
+            {
+                throw new ArgumentException($"--devices: '{name}' is not available (expected cpu, cuda:N or auto)");
+            }
+
+            if (device.Type == DeviceType.IlgpuCpu || !global::DistGrad.Devices.IsAvailable(device))
+            {
+                var count = global::DistGrad.Devices.CudaCount;
+                throw new ArgumentException($"--devices: '{name}' is not available on this machine ({(count == 0 ? "it has no CUDA device" : $"its CUDA devices are cuda:0 to cuda:{count - 1}")}); use cpu or auto");
+            }
+
+            if (parsed.Contains(device) && device.Type == DeviceType.Cuda)
+            {
+                throw new ArgumentException($"--devices: '{name}' is listed twice");
+            }
+
+            parsed.Add(device);
+        }
+
+        return string.Join(",", parsed);
     }
 }

@@ -74,7 +74,7 @@ public sealed partial class Tensor
         positionShape[d] = size;
 
         // Among the positions that hold the max, the smallest index: encode "not max" as size.
-        var positions = Arange(0L, size).Reshape(positionShape);
+        var positions = Arange(0L, size).To(Device).Reshape(positionShape);
         var hits = Detach().Eq(max);
         var encoded = Elementwise(BinaryOp.Sub, positions, Wrap((long)size), DType.Int64) * hits + size;
         var first = encoded.ReduceRaw(ReduceOp.Min, [d], keepDim);

@@ -23,7 +23,7 @@ public sealed partial class Tensor
         Numel = Shapes.Numel(shape);
     }
 
-    internal Storage Storage { get; }
+    internal Storage Storage { get; private set; }
 
     internal int[] ShapeRef => _shape;
 
@@ -220,6 +220,27 @@ public sealed partial class Tensor
         var target = DTypes.FromClr(typeof(T));
         var source = target == DType ? this : this.To(target);
         return (T[])source.Kernels.ToHost(source);
+    }
+
+    /// <summary>
+    /// Moves this tensor's elements (and its gradient) to <paramref name="device"/> in place, keeping the object, as
+    /// PyTorch's <c>module.to(device)</c> does with <c>param.data = param.data.to(device)</c>: layers hold their
+    /// parameters by reference. Only for whole contiguous tensors (parameters and buffers).
+    /// </summary>
+    internal void MoveTo(Device device)
+    {
+        if (device == Device)
+        {
+            return;
+        }
+
+        if (!IsContiguous || Offset != 0 || ViewBase != null)
+        {
+            throw new InvalidOperationException($"only whole contiguous tensors move in place; this one has shape {Shapes.Format(_shape)}, strides {Shapes.Format(_strides)}, offset {Offset}");
+        }
+
+        Storage = KernelRegistry.For(device).FromHost(Kernels.ToHost(this));
+        _grad?.MoveTo(device);
     }
 
     /// <summary>PyTorch's printed form: "tensor([0.2000, 1.0000])", "tensor(14., grad_fn=&lt;MulBackward0&gt;)".</summary>
