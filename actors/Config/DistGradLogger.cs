@@ -38,6 +38,7 @@ public sealed class DistGradLogger : ReceiveActor
         return e is Error { Cause: { } cause } && cause.GetType().Name is "EndpointDisassociatedException" or "ShutDownAssociation" or "InvalidAssociation"
             || text.Contains("Disassociated", StringComparison.Ordinal)
             || text.Contains("Association with remote system", StringComparison.Ordinal)
-            || text.Contains("Tried to associate with unreachable remote address", StringComparison.Ordinal);
+            || text.Contains("Tried to associate with unreachable remote address", StringComparison.Ordinal)
+            || text.Contains("from connection group. May not shut down cleanly", StringComparison.Ordinal);
     }
 }

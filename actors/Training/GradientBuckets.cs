@@ -56,7 +56,16 @@ public sealed class GradientBuckets
             foreach (var p in Parameters)
             {
                 var grad = GradientOf(p);
-                TensorMemory.Span<float>(grad).CopyTo(Buffer.AsSpan(offset, p.Numel));
+                if (grad.Device == Device.Cpu)
+                {
+                    TensorMemory.Span<float>(grad).CopyTo(Buffer.AsSpan(offset, p.Numel));
+                }
+                else
+                {
+                    // A device gradient crosses to the host once per step; the wire reads host memory.
+                    grad.ToArray<float>().CopyTo(Buffer.AsSpan(offset, p.Numel));
+                }
+
                 offset += p.Numel;
             }
         }
@@ -68,7 +77,21 @@ public sealed class GradientBuckets
             foreach (var p in Parameters)
             {
                 var source = Buffer.AsSpan(offset, p.Numel);
-                var target = TensorMemory.Span<float>(GradientOf(p));
+                var grad = GradientOf(p);
+                if (grad.Device != Device.Cpu)
+                {
+                    var averaged = source.ToArray();
+                    System.Numerics.Tensors.TensorPrimitives.Divide(averaged, divisor, averaged);
+                    using (Autograd.NoGrad())
+                    {
+                        grad.CopyFrom(Tensor.From(averaged, grad.Shape).To(grad.Device));
+                    }
+
+                    offset += p.Numel;
+                    continue;
+                }
+
+                var target = TensorMemory.Span<float>(grad);
                 if (divisor == 1f)
                 {
                     source.CopyTo(target);

@@ -25,7 +25,7 @@ public sealed class ReplicaTrainer
 
     public ReplicaTrainer(
         JobSpec spec, int rank, TensorDataset train, ProcessGroup dataParallelGroup, ProcessGroup modelGroup,
-        IReadOnlyList<IGradientStage>? stages = null)
+        IReadOnlyList<IGradientStage>? stages = null, Device? device = null)
     {
         JobSpecValidation.ThrowIfInvalid(spec);
         _spec = spec;
@@ -39,13 +39,23 @@ public sealed class ReplicaTrainer
         _lossScale = 1.0 / accumulation;
         _plan = new GlobalBatchPlan(train.Count, spec.BatchSize, dataParallelGroup.Size, accumulation, spec.Seed);
 
+        // Parameters are drawn on the CPU from the seed (the same on every device), then moved to the worker's device.
+        Device = device ?? Device.Cpu;
         Model = ModelCatalog.Create(spec.Model, new Generator(spec.Seed));
+        if (Device != Device.Cpu)
+        {
+            Model.To(Device);
+        }
+
         _flatInput = ModelCatalog.TakesFlatInput(Model);
         NamedParameters = Model.NamedParameters().ToArray();
         Optimizer = OptimizerFactory.Create(spec, NamedParameters.Select(p => p.Parameter));
     }
 
     public int Rank { get; }
+
+    /// <summary>Where this replica's parameters live and its kernels run.</summary>
+    public Device Device { get; }
 
     public Module Model { get; }
 
@@ -74,7 +84,7 @@ public sealed class ReplicaTrainer
             {
                 var values = parameter.ToArray<float>();
                 DataParallelGroup.Broadcast(values, DataParallelGroup.Ranks[0]);
-                values.CopyTo(TensorMemory.Span<float>(parameter));
+                parameter.CopyFrom(Tensor.From(values, parameter.Shape).To(Device));
             }
         }
     }
@@ -98,6 +108,11 @@ public sealed class ReplicaTrainer
         for (var k = 0; k < accumulation; k++)
         {
             var (x, y) = _train.GetBatch(_plan.Indices(step, _replica, k));
+            if (Device != Device.Cpu)
+            {
+                (x, y) = (x.To(Device), y.To(Device));
+            }
+
             if (_flatInput)
             {
                 x = x.Reshape(x.Size(0), -1);
@@ -140,8 +155,8 @@ public sealed class ReplicaTrainer
         {
             foreach (var (xb, yb) in new DataLoader(test, batchSize: 1000))
             {
-                var x = _flatInput ? xb.Reshape(xb.Size(0), -1) : xb;
-                correct += (long)Model.Forward(x).ArgMax(1).Eq(yb).Sum().Item();
+                var x = (_flatInput ? xb.Reshape(xb.Size(0), -1) : xb).To(Device);
+                correct += (long)Model.Forward(x).ArgMax(1).Eq(yb.To(Device)).Sum().Item();
             }
         }
 
@@ -149,7 +164,7 @@ public sealed class ReplicaTrainer
     }
 
     /// <summary>The parameters by module path, detached, for final.safetensors.</summary>
-    public IReadOnlyDictionary<string, Tensor> Parameters() => NamedParameters.ToDictionary(p => p.Name, p => p.Parameter.Detach());
+    public IReadOnlyDictionary<string, Tensor> Parameters() => NamedParameters.ToDictionary(p => p.Name, p => p.Parameter.Detach().To(Device.Cpu));
 
     private static int IndexIn(ProcessGroup group, int rank)
     {

@@ -21,6 +21,7 @@ public sealed class WorkerActor : ReceiveActor
     private readonly JobSpec _spec;
     private readonly IActorRef _coordinator;
     private readonly IPAddress _dataAddress;
+    private readonly Device _device;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ComputeThread _compute;
     private DataPlaneEndpoint? _endpoint;
@@ -28,8 +29,9 @@ public sealed class WorkerActor : ReceiveActor
     private long _expectedStep;
     private volatile bool _stopping;
 
-    public WorkerActor(string jobId, int rank, JobSpec spec, IActorRef coordinator, IPAddress dataAddress)
+    public WorkerActor(string jobId, int rank, JobSpec spec, IActorRef coordinator, IPAddress dataAddress, Device device)
     {
+        _device = device;
         _jobId = jobId;
         _rank = rank;
         _spec = spec;
@@ -51,8 +53,8 @@ public sealed class WorkerActor : ReceiveActor
         Receive<Terminated>(t => t.ActorRef.Equals(_coordinator), _ => CoordinatorGone());
     }
 
-    public static Props Props(string jobId, int rank, JobSpec spec, IActorRef coordinator, IPAddress dataAddress) =>
-        Akka.Actor.Props.Create(() => new WorkerActor(jobId, rank, spec, coordinator, dataAddress));
+    public static Props Props(string jobId, int rank, JobSpec spec, IActorRef coordinator, IPAddress dataAddress, Device? device = null) =>
+        Akka.Actor.Props.Create(() => new WorkerActor(jobId, rank, spec, coordinator, dataAddress, device ?? Device.Cpu));
 
     protected override void PreStart()
     {
@@ -88,7 +90,7 @@ public sealed class WorkerActor : ReceiveActor
             "ConnectPeers",
             () =>
             {
-                opened = WorkerSession.Open(_spec, _rank, endpoint, message.Hosts, message.Ports, _jobId);
+                opened = WorkerSession.Open(_spec, _rank, _device, endpoint, message.Hosts, message.Ports, _jobId);
                 return new PeersConnected(_jobId, _rank, opened.Trainer.TrainSamples);
             },
             onSuccess: () => _session = opened);

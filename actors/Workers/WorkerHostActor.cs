@@ -17,6 +17,9 @@ public sealed class WorkerHostActor : ReceiveActor
     public WorkerHostActor(int slots, string devices, IPAddress dataAddress)
     {
         var log = Context.GetLogger();
+        // Workers take the node's devices in turn (a CPU node lists "cpu" once per slot it offers).
+        var deviceList = devices.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Devices.Parse).ToArray();
+        var started = 0;
         Receive<QueryCapacity>(q => Sender.Tell(new HostCapacity(q.JobId, slots, devices)));
         Receive<StartWorker>(start =>
         {
@@ -28,7 +31,8 @@ public sealed class WorkerHostActor : ReceiveActor
                 return;
             }
 
-            Context.ActorOf(WorkerActor.Props(start.JobId, start.Rank, start.Spec, start.Coordinator, dataAddress), name);
+            var device = deviceList.Length == 0 ? Device.Cpu : deviceList[started++ % deviceList.Length];
+            Context.ActorOf(WorkerActor.Props(start.JobId, start.Rank, start.Spec, start.Coordinator, dataAddress, device), name);
         });
     }
 

@@ -22,12 +22,12 @@ public sealed class WorkerSession : IDisposable
 
     /// <summary>Connects the data plane to every peer, builds the trainer and syncs parameters from rank 0.</summary>
     public static WorkerSession Open(
-        JobSpec spec, int rank, DataPlaneEndpoint endpoint, IReadOnlyList<string> hosts, IReadOnlyList<int> ports, string jobId)
+        JobSpec spec, int rank, Device device, DataPlaneEndpoint endpoint, IReadOnlyList<string> hosts, IReadOnlyList<int> ports, string jobId)
     {
         var transport = endpoint.Connect(rank, hosts, ports, jobId, spec.StepTimeout);
         try
         {
-            return new WorkerSession(transport, CreateTrainer(spec, rank, transport, DatasetCatalog.Load(spec, train: true)));
+            return new WorkerSession(transport, CreateTrainer(spec, rank, transport, DatasetCatalog.Load(spec, train: true), device: device));
         }
         catch
         {
@@ -38,7 +38,7 @@ public sealed class WorkerSession : IDisposable
 
     /// <summary>The trainer of <paramref name="rank"/> over a connected transport, with parameters synced from rank 0.</summary>
     public static ReplicaTrainer CreateTrainer(
-        JobSpec spec, int rank, ITransport transport, TensorDataset train, IReadOnlyList<IGradientStage>? stages = null)
+        JobSpec spec, int rank, ITransport transport, TensorDataset train, IReadOnlyList<IGradientStage>? stages = null, Device? device = null)
     {
         var layout = JobLayout.Of(spec);
         var dataParallelRanks = layout.DataParallelGroupOf(rank);
@@ -46,7 +46,7 @@ public sealed class WorkerSession : IDisposable
             ? ProcessGroup.Solo("data-parallel", rank)
             : new ProcessGroup("data-parallel", dataParallelRanks, new Communicator(transport, dataParallelRanks, spec.StepTimeout));
         var model = ProcessGroup.Solo("model", rank);
-        var trainer = new ReplicaTrainer(spec, rank, train, dataParallel, model, stages);
+        var trainer = new ReplicaTrainer(spec, rank, train, dataParallel, model, stages, device);
         trainer.BroadcastInitialParameters();
         return trainer;
     }

@@ -24,6 +24,7 @@ public static class HelpText
           --micro-batches M            micro-batches per step (pipeline)                    [1]
           --schedule gpipe|1f1b        pipeline schedule                                    [1f1b]
           --threads-per-worker N       kernel threads per worker, 0 = all cores             [0]
+          --devices LIST               embedded workers' devices, in turn: cpu, cuda:N, auto, ilgpu-cpu  [cpu]
           --bucket-mb X                all-reduce bucket size in MiB                        [25]
         optimizer and gradient stages
           --optimizer sgd|adam|adamw   optimizer                                            [sgd]

@@ -26,6 +26,9 @@ public sealed record TrainOptions
     /// <summary>How long to wait for enough worker slots.</summary>
     public TimeSpan WorkerWaitTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Devices of the embedded cluster's workers, taken in turn: cpu, cuda:N, ilgpu-cpu (already resolved from auto).</summary>
+    public IReadOnlyList<Device> Devices { get; init; } = [Device.Cpu];
+
     /// <summary>none, console or otlp.</summary>
     public string Telemetry { get; init; } = "none";
 

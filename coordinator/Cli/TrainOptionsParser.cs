@@ -37,6 +37,7 @@ public static class TrainOptionsParser
         ["--port"] = (o, v) => o with { Port = Int("--port", v, allowZero: true) },
         ["--worker-wait"] = (o, v) => o with { WorkerWaitTimeout = TimeSpan.FromSeconds(Double("--worker-wait", v)) },
         ["--out"] = (o, v) => o with { OutputDirectory = v },
+        ["--devices"] = (o, v) => o with { Devices = ParseDevices(v) },
         ["--telemetry"] = (o, v) => o with { Telemetry = OneOf("--telemetry", v, "none", "console", "otlp") },
         ["--otlp-endpoint"] = (o, v) => o with { OtlpEndpoint = v },
         ["--checkpoint-every"] = (_, _) => throw new UsageException("--checkpoint-every: training checkpoints are not available yet"),
@@ -84,6 +85,11 @@ public static class TrainOptionsParser
             throw new UsageException("--seed-nodes is only used with --cluster");
         }
 
+        if (options.UseCluster && args.Any(a => a.StartsWith("--devices", StringComparison.Ordinal)))
+        {
+            throw new UsageException("--devices places the embedded cluster's workers; with --cluster each node-host's --devices does");
+        }
+
         var problems = DistGrad.Actors.Jobs.JobSpecValidation.Problems(options.Job);
         if (problems.Count > 0)
         {
@@ -91,6 +97,39 @@ public static class TrainOptionsParser
         }
 
         return options;
+    }
+
+    /// <summary>"auto" (every CUDA device, else the CPU) or a list such as cpu, cuda:0,cuda:1 or ilgpu-cpu (the emulator, for tests).</summary>
+    private static IReadOnlyList<Device> ParseDevices(string value)
+    {
+        if (value == "auto")
+        {
+            return global::DistGrad.Devices.Accelerators();
+        }
+
+        var devices = new List<Device>();
+        foreach (var name in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            Device device;
+            try
+            {
+                device = global::DistGrad.Devices.Parse(name);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"--devices: {e.Message}");
+            }
+
+            if (!global::DistGrad.Devices.IsAvailable(device))
+            {
+                var cudaCount = global::DistGrad.Devices.CudaCount;
+                throw new UsageException($"--devices: {name} is not available on this machine ({cudaCount} CUDA device(s))");
+            }
+
+            devices.Add(device);
+        }
+
+        return devices.Count > 0 ? devices : throw new UsageException("--devices needs at least one device");
     }
 
     private static int Int(string option, string value, bool allowZero = false) =>

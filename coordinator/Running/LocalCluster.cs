@@ -12,13 +12,17 @@ public sealed class LocalCluster : IAsyncDisposable
 {
     private readonly List<WorkerNode> _nodes = [];
 
-    /// <summary>Starts <paramref name="nodes"/> worker nodes with <paramref name="slotsPerNode"/> slots each, joining <paramref name="seed"/>.</summary>
-    public static LocalCluster Start(int nodes, int slotsPerNode, Address seed)
+    /// <summary>
+    /// Starts <paramref name="nodes"/> worker nodes with <paramref name="slotsPerNode"/> slots each, joining
+    /// <paramref name="seed"/>; slot j of node i gets device (i + nodes·j) mod |devices|, so devices spread over nodes.
+    /// </summary>
+    public static LocalCluster Start(int nodes, int slotsPerNode, Address seed, IReadOnlyList<Device> devices)
     {
         var cluster = new LocalCluster();
         for (var i = 0; i < nodes; i++)
         {
-            var node = WorkerNode.Start("127.0.0.1", 0, [], slotsPerNode, "cpu");
+            var own = Enumerable.Range(0, slotsPerNode).Select(j => devices[(i + (nodes * j)) % devices.Count]);
+            var node = WorkerNode.Start("127.0.0.1", 0, [], slotsPerNode, string.Join(",", own));
             node.Join(seed);
             cluster._nodes.Add(node);
         }

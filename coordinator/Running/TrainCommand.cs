@@ -38,7 +38,7 @@ public static class TrainCommand
             {
                 cluster.Join(cluster.SelfAddress);
                 var slotsPerNode = (job.WorldSize + options.LocalNodes - 1) / options.LocalNodes;
-                local = LocalCluster.Start(options.LocalNodes, slotsPerNode, cluster.SelfAddress);
+                local = LocalCluster.Start(options.LocalNodes, slotsPerNode, cluster.SelfAddress, options.Devices);
                 watcher?.Attach(local);
             }
 

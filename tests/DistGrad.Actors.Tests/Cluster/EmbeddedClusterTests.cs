@@ -59,6 +59,21 @@ public class EmbeddedClusterTests
     }
 
     [Fact]
+    public async Task Workers_on_an_ilgpu_device_train_to_the_cpu_result()
+    {
+        // The ILGPU emulator stands in for CUDA here: the same kernels, placement and host crossings of the gradients.
+        using var dir = new TempDirectory();
+        var options = TrainOptionsParser.Parse(["--devices", "ilgpu-cpu", "--steps", "2", "--batch-size", "8", "--seed", "2", "--out", dir.Path, "--no-eval", "--step-timeout", "120"]);
+
+        var outcome = await TrainCommand.RunAsync(options, TextWriter.Null, interactive: false);
+
+        Assert.True(outcome.Succeeded, outcome.Error);
+        var reference = SingleProcessReference.Train(options.Job, LocalReplicas.Train, 2);
+        var final = SafeTensors.Load(Path.Combine(dir.Path, "final.safetensors"));
+        Assert.True(SingleProcessReference.MaxAbsDifference(reference, final) <= 1e-5f);
+    }
+
+    [Fact]
     public async Task A_worker_node_that_goes_away_mid_run_fails_the_job_in_time_naming_the_worker()
     {
         using var dir = new TempDirectory();
