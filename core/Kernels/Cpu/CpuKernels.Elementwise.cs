@@ -41,6 +41,14 @@ internal sealed partial class CpuKernels
         var result = NewTensorForOverwrite<T>(x.DType, x.ShapeRef);
         var src = CpuStorage.Of<T>(x);
         var dst = CpuStorage.Of<T>(result);
+        var costly = op is UnaryOp.Exp or UnaryOp.Log or UnaryOp.Tanh or UnaryOp.Sigmoid or UnaryOp.PowScalar;
+        if (x.IsContiguous && x.Numel < (costly ? ParallelCostlyThreshold : ParallelCheapThreshold))
+        {
+            // One contiguous run on one thread (every small op of a training step): no cursor, no segments.
+            UnaryRow(op, src.AsSpan(x.Offset, x.Numel), a, b, dst.AsSpan(0, x.Numel));
+            return result;
+        }
+
         var first = Cursor(x);
         var stride = first.InnerStrides[0];
         ForEachSegment(first, () => Cursor(x), (offsets, o, n) =>
@@ -48,7 +56,7 @@ internal sealed partial class CpuKernels
             var row = RowCursor.Read(src, offsets[0], stride, n, ref RowScratch<T>.First);
             UnaryRow(op, row, a, b, dst.AsSpan(o, n));
         },
-        costly: op is UnaryOp.Exp or UnaryOp.Log or UnaryOp.Tanh or UnaryOp.Sigmoid or UnaryOp.PowScalar);
+        costly);
         return result;
     }
 
@@ -212,6 +220,22 @@ internal sealed partial class CpuKernels
         var x = CpuStorage.Of<T>(a);
         var y = CpuStorage.Of<T>(b);
         var dst = CpuStorage.Of<T>(result);
+        var n = a.Numel;
+        if (n < (op == BinaryOp.Pow ? ParallelCostlyThreshold : ParallelCheapThreshold) && a.IsContiguous)
+        {
+            // Contiguous operands on one thread, the common case of small ops: no cursor, no segments, no scratch.
+            if (b.IsContiguous)
+            {
+                ArithmeticRow(op, x.AsSpan(a.Offset, n), y.AsSpan(b.Offset, n), dst.AsSpan(0, n));
+                return result;
+            }
+
+            if (IsOneValue(b) && ArithmeticRowScalar(op, x.AsSpan(a.Offset, n), y[b.Offset], dst.AsSpan(0, n)))
+            {
+                return result;
+            }
+        }
+
         var first = Cursor(a, b);
         var (sa, sb) = (first.InnerStrides[0], first.InnerStrides[1]);
         ForEachSegment(first, () => Cursor(a, b), (offsets, o, n) =>
@@ -230,6 +254,20 @@ internal sealed partial class CpuKernels
         },
         costly: op == BinaryOp.Pow);
         return result;
+    }
+
+    /// <summary>Whether every element of the view is the same memory cell (a scalar broadcast: all strides 0).</summary>
+    private static bool IsOneValue(Tensor t)
+    {
+        foreach (var stride in t.StridesRef)
+        {
+            if (stride != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void ArithmeticRow<T>(BinaryOp op, ReadOnlySpan<T> ra, ReadOnlySpan<T> rb, Span<T> output)
