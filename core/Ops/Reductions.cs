@@ -73,9 +73,11 @@ public sealed partial class Tensor
         var positionShape = Enumerable.Repeat(1, Dim).ToArray();
         positionShape[d] = size;
 
-        // Among the positions that hold the max, the smallest index: encode "not max" as size.
+        // Among the positions that hold the max, the smallest index: encode "not max" as size. A NaN is the max
+        // of its slice (as in torch) but equals nothing, so NaN positions count as hits too: where the max is a
+        // number the slice holds no NaN, and where it is NaN the first NaN wins.
         var positions = Arange(0L, size).To(Device).Reshape(positionShape);
-        var hits = Detach().Eq(max);
+        var hits = Elementwise(BinaryOp.Or, Detach().Eq(max), IsNan(), DType.Bool);
         var encoded = Elementwise(BinaryOp.Sub, positions, Wrap((long)size), DType.Int64) * hits + size;
         var first = encoded.ReduceRaw(ReduceOp.Min, [d], keepDim);
         return first;

@@ -20,6 +20,16 @@ internal sealed partial class CpuKernels
             outShape[d] = 1;
         }
 
+        // Sums only: max and min must keep torch's NaN and first-of-ties rules, which the run path implements.
+        if (op == ReduceOp.Sum && LeadingReduction(x, reduced) is { } outer)
+        {
+            switch (x.DType)
+            {
+                case DType.Float32: return SumLeading<float>(x, outShape, outer);
+                case DType.Float64: return SumLeading<double>(x, outShape, outer);
+            }
+        }
+
         // Order the input as (kept dims..., reduced dims...) and make it dense: each output is then one run.
         var perm = Enumerable.Range(0, x.Dim).Where(d => !reduced[d]).Concat(Enumerable.Range(0, x.Dim).Where(d => reduced[d])).ToArray();
         var permuted = Dense(x.PermutedRaw(perm));
@@ -38,6 +48,52 @@ internal sealed partial class CpuKernels
             (_, DType.Int64) => ReduceNumber<long>(op, permuted, outShape, run),
             _ => ReduceNumber<long>(op, AsInt64(permuted), outShape, run),
         };
+    }
+
+    /// <summary>
+    /// For a contiguous x whose reduced dims are exactly its leading ones (a bias gradient's sum over the batch,
+    /// sum(dim 0) of a matrix), how many rows of the kept trailing block there are; null otherwise.
+    /// </summary>
+    private static int? LeadingReduction(Tensor x, bool[] reduced)
+    {
+        var k = 0;
+        while (k < reduced.Length && reduced[k])
+        {
+            k++;
+        }
+
+        if (k == 0 || k == reduced.Length || Array.IndexOf(reduced, true, k) >= 0 || !x.IsContiguous || x.Numel == 0)
+        {
+            return null;
+        }
+
+        var outer = 1;
+        for (var d = 0; d < k; d++)
+        {
+            outer *= x.ShapeRef[d];
+        }
+
+        return outer;
+    }
+
+    /// <summary>
+    /// Sums the leading rows of a contiguous block into one row, a whole row at a time (vectorized along the
+    /// kept elements) instead of transposing the input so that each output becomes a contiguous run.
+    /// </summary>
+    private static Tensor SumLeading<T>(Tensor x, int[] outShape, int outer)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var inner = x.Numel / outer;
+        var result = NewTensorForOverwrite<T>(x.DType, outShape);
+        var src = CpuStorage.Of<T>(x).AsSpan(x.Offset, x.Numel);
+        var dst = CpuStorage.Of<T>(result).AsSpan(0, inner);
+        src[..inner].CopyTo(dst);
+        for (var r = 1; r < outer; r++)
+        {
+            TensorPrimitives.Add(dst, src.Slice(r * inner, inner), dst);
+        }
+
+        return result;
     }
 
     private static Tensor ReduceNumber<T>(ReduceOp op, Tensor dense, int[] outShape, int run)
