@@ -5,6 +5,11 @@ namespace DistGrad.NodeHost;
 /// <summary>node-host's command line (CLI.md): where to join, where to listen, which devices to offer.</summary>
 public sealed record NodeHostOptions(IReadOnlyList<string> SeedNodes, string Hostname, int Port, string Devices, bool ShowHelp)
 {
+    /// <summary>none, console or otlp: where this node's worker spans and metrics go.</summary>
+    public string Telemetry { get; init; } = "none";
+
+    public string? OtlpEndpoint { get; init; }
+
     public const string Help = """
         usage: node-host --seed-nodes akka.tcp://distgrad@HOST:PORT[,...] [--hostname H] [--port P] [--devices auto|cpu|cuda:N,...]
 
@@ -16,6 +21,8 @@ public sealed record NodeHostOptions(IReadOnlyList<string> SeedNodes, string Hos
           --port P               Akka port, 0 picks a free one                [0]
           --devices LIST         devices to host a worker on, one worker each: cpu, cuda:0,cuda:1, ...,
                                  or auto (every CUDA device when there is one, else one CPU worker)  [cpu]
+          --telemetry none|console|otlp   exporter for this node's DistGrad.* spans and metrics  [none]
+          --otlp-endpoint URL    OTLP collector (with --telemetry otlp)       [http://localhost:4317]
         """;
 
     /// <summary>Worker slots the devices give: one per device.</summary>
@@ -27,6 +34,8 @@ public sealed record NodeHostOptions(IReadOnlyList<string> SeedNodes, string Hos
         var hostname = "127.0.0.1";
         var port = 0;
         var devices = "cpu";
+        var telemetry = "none";
+        string? otlpEndpoint = null;
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -49,6 +58,17 @@ public sealed record NodeHostOptions(IReadOnlyList<string> SeedNodes, string Hos
                 case "--devices":
                     devices = Value();
                     break;
+                case "--telemetry":
+                    telemetry = Value();
+                    if (telemetry is not ("none" or "console" or "otlp"))
+                    {
+                        throw new ArgumentException($"--telemetry must be one of none, console, otlp, got '{telemetry}'");
+                    }
+
+                    break;
+                case "--otlp-endpoint":
+                    otlpEndpoint = Value();
+                    break;
                 default:
                     throw new ArgumentException($"unknown option '{args[i]}' (see --help)");
             }
@@ -65,7 +85,7 @@ public sealed record NodeHostOptions(IReadOnlyList<string> SeedNodes, string Hos
             throw new ArgumentException($"--seed-nodes: '{bad}' is not an address like akka.tcp://distgrad@HOST:PORT");
         }
 
-        return new NodeHostOptions(seeds, hostname, port, ResolveDevices(devices), ShowHelp: false);
+        return new NodeHostOptions(seeds, hostname, port, ResolveDevices(devices), ShowHelp: false) { Telemetry = telemetry, OtlpEndpoint = otlpEndpoint };
     }
 
     /// <summary>

@@ -9,6 +9,22 @@ public static class NodeHostRunner
 {
     public static async Task<int> RunAsync(NodeHostOptions options, TextWriter output)
     {
+        var telemetry = DistGrad.Actors.Telemetry.TelemetrySetup.Start(options.Telemetry, options.OtlpEndpoint);
+        try
+        {
+            return await RunNodeAsync(options, output).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var provider in telemetry)
+            {
+                provider.Dispose();
+            }
+        }
+    }
+
+    private static async Task<int> RunNodeAsync(NodeHostOptions options, TextWriter output)
+    {
         WorkerNode node;
         try
         {

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Cluster;
 using DistGrad.Actors.Config;
+using DistGrad.Actors.Telemetry;
 using DistGrad.Coordinator.Cli;
 using DistGrad.Coordinator.Coordination;
 

@@ -77,10 +77,24 @@ public class MultiProcessTests
         Assert.Contains("job failed: stopped by SIGTERM while the coordinator awaited worker slots", coordinator.Output);
     }
 
+    [Fact]
+    public void Telemetry_console_exports_the_step_spans_and_the_training_metrics()
+    {
+        using var dir = new TempDirectory();
+        using var coordinator = new ChildProcess("coordinator", "train", "--steps", "2", "--batch-size", "32", "--no-eval", "--out", dir.Path, "--telemetry", "console");
+        Assert.True(coordinator.WaitForExit(Limit), coordinator.Output);
+        Assert.True(coordinator.ExitCode == 0, coordinator.Output);
+        foreach (var expected in new[] { "DistGrad.Worker", "DistGrad.Coordinator", "stage AllReduce(data-parallel)", "allreduce", "backward", "distgrad.step.duration", "distgrad.allreduce.bytes", "distgrad.grad.norm" })
+        {
+            Assert.True(coordinator.Output.Contains(expected, StringComparison.Ordinal), $"'{expected}' is missing from the exported telemetry:\n{coordinator.Output}");
+        }
+    }
+
     [Theory]
     [InlineData("coordinator", "unknown option '--bogus'", "train", "--bogus")]
     [InlineData("coordinator", "--pipeline-stages 3: pipeline parallelism is not available yet", "train", "--pipeline-stages", "3")]
     [InlineData("node-host", "--seed-nodes is required")]
+    [InlineData("node-host", "--telemetry must be one of none, console, otlp, got 'jaeger'", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:1", "--telemetry", "jaeger")]
     [InlineData("node-host", "'gpu7' is not available", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:1", "--devices", "gpu7")]
     public void Bad_input_exits_non_zero_with_one_line_on_stderr(string program, string expected, params string[] args)
     {

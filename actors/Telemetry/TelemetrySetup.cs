@@ -1,11 +1,10 @@
-using DistGrad.Actors.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
-namespace DistGrad.Coordinator.Running;
+namespace DistGrad.Actors.Telemetry;
 
-/// <summary>Turns on the exporter chosen by --telemetry for DistGrad's spans and metrics.</summary>
+/// <summary>Turns on the exporter chosen by --telemetry (coordinator and node-host) for DistGrad's spans and metrics.</summary>
 public static class TelemetrySetup
 {
     /// <summary>The providers to dispose at exit (flushing them), or nothing for "none".</summary>
