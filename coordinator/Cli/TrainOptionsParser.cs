@@ -90,6 +90,13 @@ public static class TrainOptionsParser
             throw new UsageException("--devices places the embedded cluster's workers; with --cluster each node-host's --devices does");
         }
 
+        // The embedded cluster's workers read the data on this machine: a missing folder is a usage error here.
+        // (With --cluster the node-hosts' machines must have it, and a worker reports it at start.)
+        if (!options.UseCluster && options.Job.Dataset == DistGrad.Actors.Jobs.DatasetCatalog.Full && !Directory.Exists(options.Job.DataDirectory))
+        {
+            throw new UsageException($"--data-dir '{options.Job.DataDirectory}' does not exist (the fashion-mnist IDX files: apt-get install -y dataset-fashion-mnist)");
+        }
+
         var problems = DistGrad.Actors.Jobs.JobSpecValidation.Problems(options.Job);
         if (problems.Count > 0)
         {

@@ -47,6 +47,7 @@ public class TrainOptionsParserTests
     [InlineData("--schedule must be one of gpipe, 1f1b, got 'zb'", "--schedule", "zb")]
     [InlineData("--cluster needs --seed-nodes", "--cluster")]
     [InlineData("--clip-grad-norm must be a positive number, got -1", "--clip-grad-norm", "-1")]
+    [InlineData("--data-dir '/nonexistent/fashion' does not exist", "--dataset", "fashion-mnist", "--data-dir", "/nonexistent/fashion")]
     [InlineData("--devices: unknown device \"tpu\"", "--devices", "tpu")]
     [InlineData("--devices places the embedded cluster's workers", "--cluster", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:4053", "--devices", "cpu")]
     public void Bad_input_gets_one_line_naming_the_problem(string expected, params string[] args)
