@@ -94,44 +94,13 @@ public sealed record NodeHostOptions(IReadOnlyList<string> SeedNodes, string Hos
     /// </summary>
     private static string ResolveDevices(string devices)
     {
-        var list = devices.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (list.Length == 1 && list[0] == "auto")
+        try
         {
-            return string.Join(",", global::DistGrad.Devices.Accelerators());
+            return string.Join(",", global::DistGrad.Devices.ParseList(devices));
         }
-
-        if (list.Length == 0)
+        catch (ArgumentException e)
         {
-            throw new ArgumentException("--devices needs at least one device");
+            throw new ArgumentException($"--devices: {e.Message}");
         }
-
-        var parsed = new List<Device>();
-        foreach (var name in list)
-        {
-            Device device;
-            try
-            {
-                device = global::DistGrad.Devices.Parse(name);
-            }
-            catch (FormatException)
-            {
-                throw new ArgumentException($"--devices: '{name}' is not available (expected cpu, cuda:N or auto)");
-            }
-
-            if (device.Type == DeviceType.IlgpuCpu || !global::DistGrad.Devices.IsAvailable(device))
-            {
-                var count = global::DistGrad.Devices.CudaCount;
-                throw new ArgumentException($"--devices: '{name}' is not available on this machine ({(count == 0 ? "it has no CUDA device" : $"its CUDA devices are cuda:0 to cuda:{count - 1}")}); use cpu or auto");
-            }
-
-            if (parsed.Contains(device) && device.Type == DeviceType.Cuda)
-            {
-                throw new ArgumentException($"--devices: '{name}' is listed twice");
-            }
-
-            parsed.Add(device);
-        }
-
-        return string.Join(",", parsed);
     }
 }

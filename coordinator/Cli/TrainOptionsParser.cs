@@ -109,34 +109,14 @@ public static class TrainOptionsParser
     /// <summary>"auto" (every CUDA device, else the CPU) or a list such as cpu, cuda:0,cuda:1 or ilgpu-cpu (the emulator, for tests).</summary>
     private static IReadOnlyList<Device> ParseDevices(string value)
     {
-        if (value == "auto")
+        try
         {
-            return global::DistGrad.Devices.Accelerators();
+            return global::DistGrad.Devices.ParseList(value, allowEmulator: true);
         }
-
-        var devices = new List<Device>();
-        foreach (var name in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        catch (ArgumentException e)
         {
-            Device device;
-            try
-            {
-                device = global::DistGrad.Devices.Parse(name);
-            }
-            catch (FormatException e)
-            {
-                throw new UsageException($"--devices: {e.Message}");
-            }
-
-            if (!global::DistGrad.Devices.IsAvailable(device))
-            {
-                var cudaCount = global::DistGrad.Devices.CudaCount;
-                throw new UsageException($"--devices: {name} is not available on this machine ({cudaCount} CUDA device(s))");
-            }
-
-            devices.Add(device);
+            throw new UsageException($"--devices: {e.Message}");
         }
-
-        return devices.Count > 0 ? devices : throw new UsageException("--devices needs at least one device");
     }
 
     private static int Int(string option, string value, bool allowZero = false) =>

@@ -45,6 +45,56 @@ public static class Devices
         return count == 0 ? [Device.Cpu] : Enumerable.Range(0, count).Select(Device.Cuda).ToArray();
     }
 
+    /// <summary>
+    /// A worker device list as users write it: "auto" (<see cref="Accelerators"/>) or names separated by commas
+    /// ("cpu", "cuda:0,cuda:1"), each available here and no GPU twice. ILGPU's CPU emulator is accepted only
+    /// with <paramref name="allowEmulator"/> (tests). Throws <see cref="ArgumentException"/> naming the bad entry.
+    /// </summary>
+    public static IReadOnlyList<Device> ParseList(string text, bool allowEmulator = false)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (names is ["auto"])
+        {
+            return Accelerators();
+        }
+
+        if (names.Length == 0)
+        {
+            throw new ArgumentException("needs at least one device");
+        }
+
+        var expected = allowEmulator ? "cpu, cuda, cuda:N, ilgpu-cpu or auto" : "cpu, cuda, cuda:N or auto";
+        var devices = new List<Device>();
+        foreach (var name in names)
+        {
+            Device device;
+            try
+            {
+                device = Parse(name);
+            }
+            catch (FormatException)
+            {
+                throw new ArgumentException($"unknown device \"{name}\": '{name}' is not available (expected {expected})");
+            }
+
+            if ((device.Type == DeviceType.IlgpuCpu && !allowEmulator) || !IsAvailable(device))
+            {
+                var count = CudaCount;
+                throw new ArgumentException($"'{name}' is not available on this machine ({(count == 0 ? "it has no CUDA device" : $"its CUDA devices are cuda:0 to cuda:{count - 1}")}); use cpu or auto");
+            }
+
+            if (device.Type == DeviceType.Cuda && devices.Contains(device))
+            {
+                throw new ArgumentException($"'{name}' is listed twice");
+            }
+
+            devices.Add(device);
+        }
+
+        return devices;
+    }
+
     public static bool IsAvailable(Device device) => device.Type switch
     {
         DeviceType.Cpu => device.Index == 0,

@@ -73,4 +73,23 @@ public class DeviceTests
         Churn();
         Assert.Equal(reserved, Devices.ReservedBytes(Device.IlgpuCpu));
     }
+
+    [Fact]
+    public void Device_lists_resolve_auto_and_name_the_bad_entry()
+    {
+        Assert.Equal(Devices.Accelerators(), Devices.ParseList("auto"));
+        Assert.Equal([Device.Cpu], Devices.ParseList(" cpu "));
+        Assert.Equal([Device.Cpu, Device.IlgpuCpu], Devices.ParseList("cpu,ilgpu-cpu", allowEmulator: true));
+        Assert.Contains("'ilgpu-cpu' is not available on this machine", Assert.Throws<ArgumentException>(() => Devices.ParseList("ilgpu-cpu")).Message);
+        Assert.Contains("unknown device \"tpu\"", Assert.Throws<ArgumentException>(() => Devices.ParseList("cpu,tpu")).Message);
+        Assert.Contains("needs at least one device", Assert.Throws<ArgumentException>(() => Devices.ParseList(",")).Message);
+        if (Devices.CudaCount == 0)
+        {
+            Assert.Contains("it has no CUDA device", Assert.Throws<ArgumentException>(() => Devices.ParseList("cuda:0")).Message);
+        }
+        else
+        {
+            Assert.Contains("listed twice", Assert.Throws<ArgumentException>(() => Devices.ParseList("cuda:0,cuda:0")).Message);
+        }
+    }
 }
