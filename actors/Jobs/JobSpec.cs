@@ -33,6 +33,9 @@ public sealed record JobSpec
 
     public string Schedule { get; init; } = "1f1b";
 
+    /// <summary>How the model is cut into stages: "params" (balanced parameter counts), "profile" (measured forward time) or "3,2,2" (children per stage).</summary>
+    public string Partition { get; init; } = "params";
+
     public string Optimizer { get; init; } = "sgd";
 
     public double LearningRate { get; init; } = 0.1;
@@ -66,8 +69,8 @@ public sealed record JobSpec
     /// <summary>Workers in the job: one per (stage, replica).</summary>
     public int WorldSize => DataParallel * PipelineStages;
 
-    /// <summary>Samples each replica computes per micro-step.</summary>
-    public int MicroBatchSize => BatchSize / (DataParallel * AccumulationSteps);
+    /// <summary>Samples each replica computes per micro-batch (the global batch split over replicas, accumulation rounds and pipeline micro-batches).</summary>
+    public int MicroBatchSize => BatchSize / (DataParallel * AccumulationSteps * MicroBatches);
 
     /// <summary>Optimizer steps the job runs, given the training set's size.</summary>
     public int TotalSteps(int trainCount) => Steps ?? (Epochs * (trainCount / BatchSize));

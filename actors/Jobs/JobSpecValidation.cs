@@ -57,15 +57,21 @@ public static class JobSpecValidation
             problems.Add($"--clip-grad-value must be a positive number, got {value}");
         }
 
-        var split = spec.DataParallel * spec.AccumulationSteps;
+        var split = spec.DataParallel * spec.AccumulationSteps * spec.MicroBatches;
         if (split > 0 && spec.BatchSize > 0 && spec.BatchSize % split != 0)
         {
-            problems.Add($"--batch-size {spec.BatchSize} is not divisible by data-parallel × accumulation-steps = {spec.DataParallel} × {spec.AccumulationSteps} = {split}");
+            problems.Add($"--batch-size {spec.BatchSize} is not divisible by data-parallel × accumulation-steps × micro-batches = " +
+                $"{spec.DataParallel} × {spec.AccumulationSteps} × {spec.MicroBatches} = {split}");
         }
 
-        if (spec.PipelineStages > 1)
+        if (!Pipeline.PipelineSchedules.Names.Contains(spec.Schedule))
         {
-            problems.Add($"--pipeline-stages {spec.PipelineStages}: pipeline parallelism is not available yet; use --pipeline-stages 1");
+            problems.Add($"--schedule '{spec.Schedule}' is not one of {string.Join(", ", Pipeline.PipelineSchedules.Names)}");
+        }
+
+        if (spec.PipelineStages > 0 && ModelCatalog.Names.Contains(spec.Model))
+        {
+            problems.AddRange(Pipeline.ModelPartitioner.Problems(spec));
         }
 
         return problems;

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using DistGrad.Actors.Jobs;
+using DistGrad.Actors.Pipeline;
 
 namespace DistGrad.Actors.Messages;
 
@@ -21,8 +22,11 @@ public sealed record StartWorker(string JobId, int Rank, JobSpec Spec, IActorRef
 /// <summary>Worker → coordinator: ready, listening for data-plane peers at host:port.</summary>
 public sealed record WorkerStarted(string JobId, int Rank, string DataHost, int DataPort) : IControlMessage;
 
-/// <summary>Coordinator → workers: everyone's data-plane endpoint, by rank; connect and sync parameters.</summary>
-public sealed record ConnectPeers(string JobId, IReadOnlyList<string> Hosts, IReadOnlyList<int> Ports) : IControlMessage;
+/// <summary>
+/// Coordinator → workers: everyone's data-plane endpoint, by rank; connect and sync parameters. <paramref name="Schedule"/>
+/// is the pipeline schedule the coordinator generated and validated: each worker runs its stage's action list every step.
+/// </summary>
+public sealed record ConnectPeers(string JobId, IReadOnlyList<string> Hosts, IReadOnlyList<int> Ports, PipelineSchedule Schedule) : IControlMessage;
 
 /// <summary>Worker → coordinator: the data plane is up, parameters are in sync, and the training set has <paramref name="TrainSamples"/> samples.</summary>
 public sealed record PeersConnected(string JobId, int Rank, int TrainSamples) : IControlMessage;
@@ -30,10 +34,13 @@ public sealed record PeersConnected(string JobId, int Rank, int TrainSamples) : 
 /// <summary>Coordinator → workers: run optimizer step <paramref name="Step"/>.</summary>
 public sealed record RunStep(string JobId, long Step) : IControlMessage;
 
-/// <summary>Worker → coordinator: the step is done.</summary>
+/// <summary>
+/// Worker → coordinator: the step is done. <paramref name="Loss"/> is NaN on pipeline stages other than the last;
+/// <paramref name="Timeline"/> times every action the worker ran (empty when the job has one stage).
+/// </summary>
 public sealed record StepDone(
     string JobId, int Rank, long Step, double Loss, int Samples, double GradNorm, long BytesAllReduced,
-    double ComputeMilliseconds) : IControlMessage;
+    double ComputeMilliseconds, int Stage, long PeakActivationBytes, IReadOnlyList<TimelineEvent> Timeline) : IControlMessage;
 
 /// <summary>Coordinator → workers: training is over; rank 0 evaluates and writes the final parameters.</summary>
 public sealed record FinishJob(string JobId, string? FinalParametersPath) : IControlMessage;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DistGrad.Actors.Jobs;
+using DistGrad.Actors.Pipeline;
 using DistGrad.Actors.Stages;
 using DistGrad.Actors.Telemetry;
 using DistGrad.Data;
@@ -9,23 +10,25 @@ using DistGrad.Optim;
 namespace DistGrad.Actors.Training;
 
 /// <summary>
-/// One replica's training, independent of actors: builds the model from the job's seed, takes its own
-/// slice of every global batch, runs forward and backward per micro-step and then the gradient stages.
-/// A worker actor drives it on its compute thread; tests drive several over an in-memory transport.
+/// One worker's training, independent of actors: builds its shard of the model (the whole model when the
+/// job has one pipeline stage) from the job's seed, runs its action list of the pipeline schedule for every
+/// optimizer step (forward and backward of each micro-batch, transfers to its neighbouring stages), then
+/// the gradient stages. A worker actor drives it on its compute thread; tests drive several over an
+/// in-memory transport.
 /// </summary>
 public sealed class ReplicaTrainer
 {
     private readonly JobSpec _spec;
     private readonly TensorDataset _train;
     private readonly GlobalBatchPlan _plan;
-    private readonly bool _flatInput;
-    private readonly double _lossScale;
-    private readonly int _replica;
+    private readonly TrainerShape _shape;
+    private readonly ScheduleRunner _runner;
+    private readonly StageLinks? _links;
     private long _nextStep;
 
     public ReplicaTrainer(
         JobSpec spec, int rank, TensorDataset train, ProcessGroup dataParallelGroup, ProcessGroup modelGroup,
-        IReadOnlyList<IGradientStage>? stages = null, Device? device = null)
+        IReadOnlyList<IGradientStage>? stages = null, Device? device = null, StageLinks? links = null, PipelineSchedule? schedule = null)
     {
         JobSpecValidation.ThrowIfInvalid(spec);
         _spec = spec;
@@ -33,30 +36,42 @@ public sealed class ReplicaTrainer
         Rank = rank;
         DataParallelGroup = dataParallelGroup;
         ModelGroup = modelGroup;
-        _replica = IndexIn(dataParallelGroup, rank);
+        var layout = JobLayout.Of(spec);
+        Stage = layout.StageOf(rank);
+        var replica = IndexIn(dataParallelGroup, rank);
         Stages = stages ?? StagePlan.For(spec);
-        var accumulation = Stages.OfType<AccumulateStage>().SingleOrDefault()?.Steps ?? 1;
-        _lossScale = 1.0 / accumulation;
-        _plan = new GlobalBatchPlan(train.Count, spec.BatchSize, dataParallelGroup.Size, accumulation, spec.Seed);
+        var rounds = Stages.OfType<AccumulateStage>().SingleOrDefault()?.Steps ?? 1;
+        Schedule = schedule ?? PipelineSchedules.For(spec.Schedule, spec.PipelineStages, spec.MicroBatches);
+        ScheduleValidator.ThrowIfInvalid(Schedule);
+        _plan = new GlobalBatchPlan(train.Count, spec.BatchSize, dataParallelGroup.Size, rounds * Schedule.MicroBatches, spec.Seed);
 
-        // Parameters are drawn on the CPU from the seed (the same on every device), then moved to the worker's device.
+        // Parameters are drawn on the CPU from the seed (the same on every device and every stage), then the
+        // stage keeps its shard and moves it to the worker's device.
         Device = device ?? Device.Cpu;
-        Model = ModelCatalog.Create(spec.Model, new Generator(spec.Seed));
+        var full = ModelCatalog.Create(spec.Model, new Generator(spec.Seed));
+        var flatInput = ModelCatalog.TakesFlatInput(full);
+        Model = spec.PipelineStages == 1 ? full : ModelPartitioner.Shard(full, spec.Model, ModelPartitioner.Sizes(full, spec), Stage);
         if (Device != Device.Cpu)
         {
             Model.To(Device);
         }
 
-        _flatInput = ModelCatalog.TakesFlatInput(Model);
         NamedParameters = Model.NamedParameters().ToArray();
         Optimizer = OptimizerFactory.Create(spec, NamedParameters.Select(p => p.Parameter));
+        _shape = new TrainerShape(rank, replica, Stage, spec.PipelineStages, rounds, flatInput, Device);
+        _links = links;
+        _runner = new ScheduleRunner(_shape, Model, train, _plan, links, Schedule);
     }
 
     public int Rank { get; }
 
+    /// <summary>This worker's pipeline stage (0 when the job has one).</summary>
+    public int Stage { get; }
+
     /// <summary>Where this replica's parameters live and its kernels run.</summary>
     public Device Device { get; }
 
+    /// <summary>This worker's shard of the model (the whole model with one stage).</summary>
     public Module Model { get; }
 
     public Optimizer Optimizer { get; }
@@ -64,6 +79,9 @@ public sealed class ReplicaTrainer
     public IReadOnlyList<(string Name, Tensor Parameter)> NamedParameters { get; }
 
     public IReadOnlyList<IGradientStage> Stages { get; }
+
+    /// <summary>The pipeline schedule this worker runs its part of.</summary>
+    public PipelineSchedule Schedule { get; }
 
     public ProcessGroup DataParallelGroup { get; }
 
@@ -75,7 +93,7 @@ public sealed class ReplicaTrainer
     /// <summary>Global batches per epoch.</summary>
     public int StepsPerEpoch => _plan.StepsPerEpoch;
 
-    /// <summary>Copies rank 0's parameters to every replica, so replicas start equal whatever their seed did.</summary>
+    /// <summary>Copies replica 0's parameters to every replica of this stage, so replicas start equal whatever their seed did.</summary>
     public void BroadcastInitialParameters()
     {
         using (Autograd.NoGrad())
@@ -89,7 +107,7 @@ public sealed class ReplicaTrainer
         }
     }
 
-    /// <summary>Runs optimizer step <paramref name="step"/>: every micro-step's forward and backward, then the stages.</summary>
+    /// <summary>Runs optimizer step <paramref name="step"/>: this stage's schedule for every micro-batch, then the gradient stages.</summary>
     public StepResult RunStep(long step)
     {
         if (step != _nextStep)
@@ -102,68 +120,100 @@ public sealed class ReplicaTrainer
         stepActivity?.SetTag("distgrad.step", step);
         var clock = Stopwatch.StartNew();
         Model.Train();
-        var accumulation = _plan.AccumulationSteps;
-        var lossSum = 0.0;
-        var samples = 0;
-        for (var k = 0; k < accumulation; k++)
-        {
-            var (x, y) = _train.GetBatch(_plan.Indices(step, _replica, k));
-            if (Device != Device.Cpu)
-            {
-                (x, y) = (x.To(Device), y.To(Device));
-            }
-
-            if (_flatInput)
-            {
-                x = x.Reshape(x.Size(0), -1);
-            }
-
-            Tensor loss;
-            using (DistGradTelemetry.Worker.StartActivity("forward"))
-            {
-                loss = Functional.CrossEntropy(Model.Forward(x), y);
-            }
-
-            using (DistGradTelemetry.Worker.StartActivity("backward"))
-            {
-                (accumulation == 1 ? loss : loss * _lossScale).Backward();
-            }
-
-            lossSum += loss.Item();
-            samples += y.Size(0);
-        }
-
         var context = new GradientStageContext(step, NamedParameters, Optimizer, DataParallelGroup, ModelGroup);
-        foreach (var stage in Stages)
+        var outcome = _runner.Run(step, () =>
         {
-            using var stageActivity = DistGradTelemetry.Worker.StartActivity("stage " + stage.Name);
-            stage.Run(context);
-        }
+            foreach (var stage in Stages)
+            {
+                using var stageActivity = DistGradTelemetry.Worker.StartActivity("stage " + stage.Name);
+                stage.Run(context);
+            }
+        });
 
         _nextStep = step + 1;
         DistGradTelemetry.AllReduceBytes.Add(context.BytesAllReduced);
-        DistGradTelemetry.Samples.Add(samples);
-        return new StepResult(lossSum / accumulation, samples, context.GradNorm ?? double.NaN, context.BytesAllReduced, clock.Elapsed.TotalMilliseconds);
+        DistGradTelemetry.Samples.Add(outcome.Samples);
+        var chunks = _shape.Rounds * Schedule.MicroBatches;
+        return new StepResult(
+            _shape.IsLastStage ? outcome.LossSum / chunks : double.NaN, outcome.Samples, context.GradNorm ?? double.NaN,
+            context.BytesAllReduced, clock.Elapsed.TotalMilliseconds)
+        {
+            Stage = Stage,
+            PeakActivationBytes = outcome.PeakActivationBytes,
+            Timeline = outcome.Timeline,
+        };
     }
 
-    /// <summary>Accuracy of the current parameters on <paramref name="test"/>.</summary>
-    public double Evaluate(TensorDataset test)
+    /// <summary>
+    /// The whole model's parameters by module path, detached on the CPU, on rank 0; null on other ranks.
+    /// With pipeline stages every stage of replica 0 must call this: they send their shards to rank 0.
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor>? GatherParameters()
     {
-        Model.Eval();
+        if (_spec.PipelineStages == 1)
+        {
+            return Rank == 0 ? Parameters() : null;
+        }
+
+        if (_shape.Replica != 0)
+        {
+            return null;
+        }
+
+        var links = _links!;
+        if (Rank != 0)
+        {
+            for (var i = 0; i < NamedParameters.Count; i++)
+            {
+                links.SendValues(0, PipelineTags.Parameter(i), NamedParameters[i].Parameter, $"parameter {NamedParameters[i].Name}");
+            }
+
+            return null;
+        }
+
+        // Rank 0 cuts a fresh model the same way to learn each stage's parameter names and shapes.
+        var full = ModelCatalog.Create(_spec.Model, new Generator(_spec.Seed));
+        var sizes = ModelPartitioner.Sizes(full, _spec);
+        var gathered = new Dictionary<string, Tensor>(Parameters());
+        for (var stage = 1; stage < _spec.PipelineStages; stage++)
+        {
+            var shard = ModelPartitioner.Shard(full, _spec.Model, sizes, stage).NamedParameters().ToArray();
+            for (var i = 0; i < shard.Length; i++)
+            {
+                gathered[shard[i].Name] = links.ReceiveValues(stage, PipelineTags.Parameter(i), shard[i].Parameter.Shape, $"parameter {shard[i].Name}");
+            }
+        }
+
+        return gathered;
+    }
+
+    /// <summary>Accuracy on <paramref name="test"/> of this worker's model (the whole model), or of <paramref name="parameters"/> loaded into a fresh one.</summary>
+    public double Evaluate(TensorDataset test, IReadOnlyDictionary<string, Tensor>? parameters = null)
+    {
+        var model = Model;
+        if (parameters != null || _spec.PipelineStages > 1)
+        {
+            model = ModelCatalog.Create(_spec.Model, new Generator(_spec.Seed));
+            model.LoadStateDict(parameters ?? throw new ArgumentException("a pipeline stage holds a part of the model: evaluate the gathered parameters"));
+            model.To(Device);
+        }
+
+        var flatInput = _shape.FlatInput;
+        model.Eval();
         var correct = 0L;
         using (Autograd.NoGrad())
         {
             foreach (var (xb, yb) in new DataLoader(test, batchSize: 1000))
             {
-                var x = (_flatInput ? xb.Reshape(xb.Size(0), -1) : xb).To(Device);
-                correct += (long)Model.Forward(x).ArgMax(1).Eq(yb.To(Device)).Sum().Item();
+                var x = (flatInput ? xb.Reshape(xb.Size(0), -1) : xb).To(Device);
+                correct += (long)model.Forward(x).ArgMax(1).Eq(yb.To(Device)).Sum().Item();
             }
         }
 
         return correct / (double)test.Count;
     }
 
-    /// <summary>The parameters by module path, detached, for final.safetensors.</summary>
+    /// <summary>This worker's parameters by module path, detached, on the CPU.</summary>
     public IReadOnlyDictionary<string, Tensor> Parameters() => NamedParameters.ToDictionary(p => p.Name, p => p.Parameter.Detach().To(Device.Cpu));
 
     private static int IndexIn(ProcessGroup group, int rank)

@@ -90,7 +90,7 @@ public sealed class WorkerActor : ReceiveActor
             "ConnectPeers",
             () =>
             {
-                opened = WorkerSession.Open(_spec, _rank, _device, endpoint, message.Hosts, message.Ports, _jobId);
+                opened = WorkerSession.Open(_spec, _rank, _device, endpoint, message.Hosts, message.Ports, _jobId, message.Schedule);
                 return new PeersConnected(_jobId, _rank, opened.Trainer.TrainSamples);
             },
             onSuccess: () => _session = opened);
@@ -125,7 +125,10 @@ public sealed class WorkerActor : ReceiveActor
             }
 
             var r = session.Trainer.RunStep(message.Step);
-            return new StepDone(_jobId, _rank, message.Step, r.Loss, r.Samples, r.GradNorm, r.BytesAllReduced, r.ComputeMilliseconds);
+            // One-stage jobs leave the timeline out: it only matters where stages wait for each other.
+            var timeline = _spec.PipelineStages > 1 ? r.Timeline.ToArray() : [];
+            return new StepDone(
+                _jobId, _rank, message.Step, r.Loss, r.Samples, r.GradNorm, r.BytesAllReduced, r.ComputeMilliseconds, r.Stage, r.PeakActivationBytes, timeline);
         }).ContinueWith(task => Answer(action, task), TaskScheduler.Default);
     }
 
@@ -145,17 +148,18 @@ public sealed class WorkerActor : ReceiveActor
         var session = _session;
         Run("FinishJob", () =>
         {
+            // Every stage of replica 0 sends its shard to rank 0, which writes and evaluates the whole model.
             double? accuracy = null;
-            if (_rank == 0)
+            if (session.Trainer.GatherParameters() is { } parameters)
             {
                 if (message.FinalParametersPath is { } path)
                 {
-                    SafeTensors.Save(path, session.Trainer.Parameters());
+                    SafeTensors.Save(path, parameters);
                 }
 
                 if (_spec.Evaluate)
                 {
-                    accuracy = session.Trainer.Evaluate(DatasetCatalog.Load(_spec, train: false));
+                    accuracy = session.Trainer.Evaluate(DatasetCatalog.Load(_spec, train: false), parameters);
                 }
             }
 

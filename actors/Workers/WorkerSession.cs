@@ -1,6 +1,7 @@
 using DistGrad.Actors.Collectives;
 using DistGrad.Actors.DataPlane;
 using DistGrad.Actors.Jobs;
+using DistGrad.Actors.Pipeline;
 using DistGrad.Actors.Stages;
 using DistGrad.Actors.Training;
 using DistGrad.Data;
@@ -22,12 +23,13 @@ public sealed class WorkerSession : IDisposable
 
     /// <summary>Connects the data plane to every peer, builds the trainer and syncs parameters from rank 0.</summary>
     public static WorkerSession Open(
-        JobSpec spec, int rank, Device device, DataPlaneEndpoint endpoint, IReadOnlyList<string> hosts, IReadOnlyList<int> ports, string jobId)
+        JobSpec spec, int rank, Device device, DataPlaneEndpoint endpoint, IReadOnlyList<string> hosts, IReadOnlyList<int> ports, string jobId,
+        PipelineSchedule? schedule = null)
     {
         var transport = endpoint.Connect(rank, hosts, ports, jobId, spec.StepTimeout);
         try
         {
-            return new WorkerSession(transport, CreateTrainer(spec, rank, transport, DatasetCatalog.Load(spec, train: true), device: device));
+            return new WorkerSession(transport, CreateTrainer(spec, rank, transport, DatasetCatalog.Load(spec, train: true), device: device, schedule: schedule));
         }
         catch
         {
@@ -36,17 +38,30 @@ public sealed class WorkerSession : IDisposable
         }
     }
 
-    /// <summary>The trainer of <paramref name="rank"/> over a connected transport, with parameters synced from rank 0.</summary>
+    /// <summary>
+    /// The trainer of <paramref name="rank"/> over a connected transport, with parameters synced from replica 0;
+    /// <paramref name="schedule"/> is the coordinator's pipeline schedule (null: the one the spec names).
+    /// </summary>
     public static ReplicaTrainer CreateTrainer(
-        JobSpec spec, int rank, ITransport transport, TensorDataset train, IReadOnlyList<IGradientStage>? stages = null, Device? device = null)
+        JobSpec spec, int rank, ITransport transport, TensorDataset train, IReadOnlyList<IGradientStage>? stages = null, Device? device = null,
+        PipelineSchedule? schedule = null)
     {
         var layout = JobLayout.Of(spec);
         var dataParallelRanks = layout.DataParallelGroupOf(rank);
         var dataParallel = dataParallelRanks.Count == 1
             ? ProcessGroup.Solo("data-parallel", rank)
             : new ProcessGroup("data-parallel", dataParallelRanks, new Communicator(transport, dataParallelRanks, spec.StepTimeout));
-        var model = ProcessGroup.Solo("model", rank);
-        var trainer = new ReplicaTrainer(spec, rank, train, dataParallel, model, stages, device);
+        // The model group (the stages of one replica) shares members with the data-parallel groups, so its
+        // collectives take their own channel of the transport.
+        var modelRanks = layout.ModelGroupOf(rank);
+        var model = modelRanks.Count == 1
+            ? ProcessGroup.Solo("model", rank)
+            : new ProcessGroup("model", modelRanks, new Communicator(transport, modelRanks, spec.StepTimeout, channel: 1));
+        var stage = layout.StageOf(rank);
+        var links = spec.PipelineStages == 1
+            ? null
+            : new StageLinks(transport, stage, stage > 0 ? rank - 1 : null, stage < spec.PipelineStages - 1 ? rank + 1 : null);
+        var trainer = new ReplicaTrainer(spec, rank, train, dataParallel, model, stages, device, links, schedule);
         trainer.BroadcastInitialParameters();
         return trainer;
     }

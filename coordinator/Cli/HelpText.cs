@@ -20,9 +20,11 @@ public static class HelpText
           --batch-size B               global batch per optimizer step                      [128]
           --accumulation-steps K       micro-steps accumulated per optimizer step           [1]
           --data-parallel D            replicas                                             [2]
-          --pipeline-stages S          graph shards per replica (only 1 for now)            [1]
+          --pipeline-stages S          graph shards per replica                             [1]
           --micro-batches M            micro-batches per step (pipeline)                    [1]
           --schedule gpipe|1f1b        pipeline schedule                                    [1f1b]
+          --partition params|profile|3,2   cut by parameter count, measured forward time,
+                                       or layers per stage                                  [params]
           --threads-per-worker N       kernel threads per worker, 0 = all cores             [0]
           --devices LIST               embedded workers' devices, in turn: cpu, cuda:N, auto, ilgpu-cpu  [cpu]
           --bucket-mb X                all-reduce bucket size in MiB                        [25]

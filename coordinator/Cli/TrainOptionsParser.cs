@@ -20,6 +20,7 @@ public static class TrainOptionsParser
         ["--data-parallel"] = (o, v) => o with { Job = o.Job with { DataParallel = Int("--data-parallel", v) } },
         ["--pipeline-stages"] = (o, v) => o with { Job = o.Job with { PipelineStages = Int("--pipeline-stages", v) } },
         ["--schedule"] = (o, v) => o with { Job = o.Job with { Schedule = OneOf("--schedule", v, "gpipe", "1f1b") } },
+        ["--partition"] = (o, v) => o with { Job = o.Job with { Partition = v } },
         ["--optimizer"] = (o, v) => o with { Job = o.Job with { Optimizer = v } },
         ["--lr"] = (o, v) => o with { Job = o.Job with { LearningRate = Double("--lr", v) } },
         ["--momentum"] = (o, v) => o with { Job = o.Job with { Momentum = Double("--momentum", v) } },

@@ -4,6 +4,7 @@ using Akka.Event;
 using DistGrad.Actors.Config;
 using DistGrad.Actors.Jobs;
 using DistGrad.Actors.Messages;
+using DistGrad.Actors.Pipeline;
 using DistGrad.Actors.Telemetry;
 using DistGrad.Actors.Workers;
 
@@ -34,6 +35,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private const int StepWindow = 2;
 
     private readonly Dictionary<(long Step, int Rank), StepDone> _stepAnswers = [];
+    private readonly PipelineSchedule _schedule;
     private string _awaited = "worker slots";
     private int _totalSteps;
     private long _step;
@@ -52,6 +54,10 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         _observer = observer;
         _completion = completion;
         _workers = new IActorRef?[spec.WorldSize];
+        // The coordinator sequences the pipeline: it generates the schedule's action lists, and a list that
+        // could deadlock or leaves work out never reaches a worker.
+        _schedule = PipelineSchedules.For(spec.Schedule, spec.PipelineStages, spec.MicroBatches);
+        ScheduleValidator.ThrowIfInvalid(_schedule);
         _workerNodes = new Address?[spec.WorldSize];
         WaitingForSlots();
     }
@@ -154,7 +160,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private void ConnectPeers(string[] hosts, int[] ports)
     {
         _observer.OnPhase("connecting the data plane");
-        Tell(new ConnectPeers(_jobId, hosts, ports));
+        Tell(new ConnectPeers(_jobId, hosts, ports, _schedule));
         Await("PeersConnected", Enumerable.Range(0, _spec.WorldSize));
         var trainSamples = 0;
         Become(() =>
@@ -236,10 +242,16 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         }
 
         var samples = answers.Sum(a => a.Samples);
-        // Every replica computed the same number of samples, so the mean of their means is the batch mean.
-        _lastLoss = answers.Average(a => a.Loss);
+        // The last stage of every replica computes the loss; every replica computed the same number of
+        // samples, so the mean of their means is the batch mean.
+        _lastLoss = answers.Where(a => a.Stage == _spec.PipelineStages - 1).Average(a => a.Loss);
         _trainSamples += samples;
-        var record = new StepRecord(_step + 1, _lastLoss, answers[0].GradNorm, _spec.LearningRate, samples, duration, answers.Sum(a => a.BytesAllReduced));
+        var record = new StepRecord(_step + 1, _lastLoss, answers[0].GradNorm, _spec.LearningRate, samples, duration, answers.Sum(a => a.BytesAllReduced))
+        {
+            Timeline = answers.SelectMany(a => a.Timeline).ToArray(),
+            PeakActivationBytesByStage = Enumerable.Range(0, _spec.PipelineStages)
+                .Select(stage => answers.Where(a => a.Stage == stage).Max(a => a.PeakActivationBytes)).ToArray(),
+        };
         DistGradTelemetry.StepDuration.Record(duration);
         DistGradTelemetry.GradNorm.Record(record.GradNorm);
         _observer.OnStep(record);

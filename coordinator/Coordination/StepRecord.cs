@@ -1,3 +1,5 @@
+using DistGrad.Actors.Pipeline;
+
 namespace DistGrad.Coordinator.Coordination;
 
 /// <summary>One optimizer step as the coordinator records it (a line of metrics.jsonl).</summary>
@@ -8,4 +10,11 @@ namespace DistGrad.Coordinator.Coordination;
 /// <param name="Samples">Samples in the global batch.</param>
 /// <param name="DurationMilliseconds">Wall time from sending RunStep to the last StepDone.</param>
 /// <param name="BytesAllReduced">Bytes all workers sent in the step's collectives.</param>
-public sealed record StepRecord(long Step, double Loss, double GradNorm, double LearningRate, int Samples, double DurationMilliseconds, long BytesAllReduced);
+public sealed record StepRecord(long Step, double Loss, double GradNorm, double LearningRate, int Samples, double DurationMilliseconds, long BytesAllReduced)
+{
+    /// <summary>Every worker's timed actions in the step (pipeline jobs; empty otherwise).</summary>
+    public IReadOnlyList<TimelineEvent> Timeline { get; init; } = [];
+
+    /// <summary>Per stage, the most saved-activation bytes any of its workers held at once.</summary>
+    public IReadOnlyList<long> PeakActivationBytesByStage { get; init; } = [];
+}

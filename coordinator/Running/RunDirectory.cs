@@ -7,11 +7,13 @@ namespace DistGrad.Coordinator.Running;
 
 /// <summary>
 /// The run directory of CLI.md: metrics.jsonl (a line per step, flushed as it goes), summary.json at the
-/// end, and final.safetensors (written by rank 0 into this folder).
+/// end, and final.safetensors (written by rank 0 into this folder); pipeline jobs add timeline.json and
+/// timeline.svg.
 /// </summary>
 public sealed class RunDirectory : IJobObserver, IDisposable
 {
     private readonly StreamWriter _metrics;
+    private readonly PipelineTimelineRecorder _timeline = new();
 
     public RunDirectory(string path)
     {
@@ -36,7 +38,16 @@ public sealed class RunDirectory : IJobObserver, IDisposable
     {
     }
 
-    public void OnStep(StepRecord record) => _metrics.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+    /// <summary>The pipeline timelines seen so far.</summary>
+    public PipelineTimelineRecorder Timeline => _timeline;
+
+    public void OnStep(StepRecord record)
+    {
+        _timeline.Record(record);
+        WriteMetrics(record);
+    }
+
+    private void WriteMetrics(StepRecord record) => _metrics.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
     {
         ["step"] = record.Step,
         ["loss"] = record.Loss,
@@ -64,6 +75,19 @@ public sealed class RunDirectory : IJobObserver, IDisposable
             },
             ["nodes"] = outcome.Nodes,
         };
+        if (_timeline.HasSteps)
+        {
+            summary["pipeline"] = new Dictionary<string, object>
+            {
+                ["schedule"] = spec.Schedule,
+                ["partition"] = spec.Partition,
+                ["bubble_fraction_measured"] = Math.Round(_timeline.MedianBubble(), 4),
+                ["bubble_fraction_theoretical"] = Math.Round(Actors.Pipeline.BubbleFraction.Theoretical(spec.PipelineStages, spec.MicroBatches), 4),
+                ["peak_activation_bytes_by_stage"] = _timeline.PeakActivationBytesByStage,
+            };
+            _timeline.Write(Path, spec);
+        }
+
         File.WriteAllText(
             System.IO.Path.Combine(Path, "summary.json"),
             JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");

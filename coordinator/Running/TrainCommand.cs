@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Cluster;
 using DistGrad.Actors.Config;
+using DistGrad.Actors.Pipeline;
 using DistGrad.Actors.Telemetry;
 using DistGrad.Coordinator.Cli;
 using DistGrad.Coordinator.Coordination;
@@ -26,6 +27,13 @@ public static class TrainCommand
         using var run = new RunDirectory(options.OutputDirectory ?? RunDirectory.DefaultPath(DateTime.UtcNow));
         var progress = new ProgressDisplay(output, interactive);
         var job = options.Job;
+        if (job.PipelineStages > 1)
+        {
+            // The cut is decided once, here, and sent to every worker as layer counts (a profile measured on
+            // each worker would differ).
+            job = job with { Partition = string.Join(",", ModelPartitioner.ResolveSizes(job)) };
+        }
+
         var jobId = $"job-{Guid.NewGuid():N}"[..16];
 
         var system = ActorSystem.Create(

@@ -6,8 +6,16 @@ public static partial class Autograd
     /// Bytes of the storages that tensors saved for backward keep alive in the graph behind
     /// <paramref name="output"/>, each storage counted once — what freeing the graph (or checkpointing) gives back.
     /// </summary>
-    public static long SavedTensorBytes(Tensor output)
+    public static long SavedTensorBytes(Tensor output) => SavedTensorBytes(output, []);
+
+    /// <summary>
+    /// As <see cref="SavedTensorBytes(Tensor)"/>, leaving out the storages of <paramref name="excluding"/>:
+    /// with the model's parameters excluded it is the activation memory one forward pass keeps for backward
+    /// (weights saved by a matmul stay alive anyway).
+    /// </summary>
+    public static long SavedTensorBytes(Tensor output, IEnumerable<Tensor> excluding)
     {
+        var excluded = new HashSet<Storage>(excluding.Select(t => t.Storage), ReferenceEqualityComparer.Instance);
         var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance);
         var stack = new Stack<Node>();
         if (output.GradFn is { } root)
@@ -21,7 +29,10 @@ public static partial class Autograd
         {
             foreach (var held in node.HeldTensors)
             {
-                storages.Add(held.Storage);
+                if (!excluded.Contains(held.Storage))
+                {
+                    storages.Add(held.Storage);
+                }
             }
 
             foreach (var (next, _) in node.Edges)

@@ -1,3 +1,4 @@
+using DistGrad.Actors.Pipeline;
 using System.Net;
 using Akka.Actor;
 using DistGrad.Actors.Jobs;
@@ -24,7 +25,7 @@ public class WorkerActorTests : Akka.TestKit.Xunit2.TestKit
         worker.Tell(new RunStep("job-a", 0));
         Assert.Contains("arrived before ConnectPeers", ExpectMsg<Rejected>().Reason);
 
-        worker.Tell(new ConnectPeers("job-a", [started.DataHost], [started.DataPort]));
+        worker.Tell(new ConnectPeers("job-a", [started.DataHost], [started.DataPort], PipelineSchedules.OneFOneB(1, 1)));
         ExpectMsg<PeersConnected>(TimeSpan.FromSeconds(30));
 
         worker.Tell(new RunStep("job-a", 3));
@@ -56,7 +57,7 @@ public class WorkerActorTests : Akka.TestKit.Xunit2.TestKit
         var spec = Solo with { Dataset = DatasetCatalog.Full, DataDirectory = "/nonexistent/fashion" };
         var worker = Sys.ActorOf(WorkerActor.Props("job-c", 0, spec, TestActor, IPAddress.Loopback));
         var started = ExpectMsg<WorkerStarted>(TimeSpan.FromSeconds(10));
-        worker.Tell(new ConnectPeers("job-c", [started.DataHost], [started.DataPort]));
+        worker.Tell(new ConnectPeers("job-c", [started.DataHost], [started.DataPort], PipelineSchedules.OneFOneB(1, 1)));
         var failed = ExpectMsg<WorkerFailed>(TimeSpan.FromSeconds(30));
         Assert.Equal("ConnectPeers", failed.Action);
         Assert.Contains("/nonexistent/fashion", failed.Reason);

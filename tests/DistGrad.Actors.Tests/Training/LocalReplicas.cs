@@ -7,7 +7,7 @@ using DistGrad.Data;
 
 namespace DistGrad.Actors.Tests.Training;
 
-/// <summary>Runs the replicas of a data-parallel job in this process, one thread each, over an in-memory transport.</summary>
+/// <summary>Runs every worker of a job (D replicas × S stages) in this process, one thread each, over an in-memory transport.</summary>
 internal static class LocalReplicas
 {
     private static readonly Lazy<TensorDataset> MiniTrain = new(() => DatasetCatalog.Load(new JobSpec(), train: true));
@@ -16,12 +16,13 @@ internal static class LocalReplicas
 
     /// <summary>Trains <paramref name="steps"/> steps on every rank; returns each rank's trainer and per-step results.</summary>
     public static (ReplicaTrainer[] Trainers, StepResult[][] Results) Run(
-        JobSpec spec, int steps, Func<int, IReadOnlyList<IGradientStage>>? stages = null)
+        JobSpec spec, int steps, Func<int, IReadOnlyList<IGradientStage>>? stages = null, TimeSpan? timeout = null)
     {
-        var transports = InMemoryTransport.CreateGroup(spec.DataParallel, TimeSpan.FromSeconds(20));
-        var trainers = new ReplicaTrainer[spec.DataParallel];
-        var results = new StepResult[spec.DataParallel][];
-        var threads = Enumerable.Range(0, spec.DataParallel).Select(rank => Task.Factory.StartNew(
+        var world = spec.WorldSize;
+        var transports = InMemoryTransport.CreateGroup(world, timeout ?? TimeSpan.FromSeconds(20));
+        var trainers = new ReplicaTrainer[world];
+        var results = new StepResult[world][];
+        var threads = Enumerable.Range(0, world).Select(rank => Task.Factory.StartNew(
             () =>
             {
                 var trainer = stages == null
@@ -45,4 +46,9 @@ internal static class LocalReplicas
 
         return (trainers, results);
     }
+
+    /// <summary>The whole model of replica <paramref name="replica"/>: the parameters of all its stages together.</summary>
+    public static IReadOnlyDictionary<string, Tensor> ReplicaParameters(ReplicaTrainer[] trainers, JobSpec spec, int replica = 0) =>
+        trainers.Skip(replica * spec.PipelineStages).Take(spec.PipelineStages)
+            .SelectMany(t => t.Parameters()).ToDictionary(p => p.Key, p => p.Value);
 }

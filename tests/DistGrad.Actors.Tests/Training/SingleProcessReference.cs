@@ -29,7 +29,9 @@ internal static class SingleProcessReference
             Functional.CrossEntropy(model.Forward(x), y).Backward();
             if (spec.ClipGradNorm is { } maxNorm)
             {
-                gradNorms?.Add(ClipGrad.Norm(model.Parameters(), maxNorm, spec.ClipNormType).Item());
+                // Clip whether or not the caller collects the norms (a null-conditional call would skip the clipping too).
+                var norm = ClipGrad.Norm(model.Parameters(), maxNorm, spec.ClipNormType).Item();
+                gradNorms?.Add(norm);
             }
 
             optimizer.Step();

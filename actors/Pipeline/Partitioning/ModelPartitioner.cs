@@ -1,0 +1,136 @@
+using System.Globalization;
+using DistGrad.Actors.Jobs;
+using DistGrad.Nn;
+
+namespace DistGrad.Actors.Pipeline;
+
+/// <summary>
+/// Cuts a model with an ordered list of children (a <see cref="Sequential"/>) into S pipeline stages:
+/// balanced by parameter count (<c>params</c>), by a measured forward-time profile (<c>profile</c>), or as
+/// given (<c>3,2,2</c>: children per stage).
+/// </summary>
+/// <remarks>
+/// Every worker of a stage must cut the model identically. Parameter counts are the same everywhere, but
+/// timings are not, so the coordinator measures the profile once and sends the resulting sizes
+/// (<see cref="ResolveSizes"/>); workers only ever cut by counts or explicit sizes.
+/// </remarks>
+public static class ModelPartitioner
+{
+    public const string ByParameters = "params";
+    public const string ByProfile = "profile";
+
+    /// <summary>The children a pipeline may cut between, in order, with their names in the model.</summary>
+    public static IReadOnlyList<(string Name, Module Layer)> CuttableChildren(Module model, string modelName) =>
+        model is Sequential sequential
+            ? sequential.NamedChildren().ToArray()
+            : throw new ArgumentException($"model '{modelName}' ({model.GetType().Name}) has no ordered list of children to cut into pipeline stages; build it as a Sequential");
+
+    /// <summary>What is wrong with the job's pipeline options for its model; empty when it can be cut.</summary>
+    public static IReadOnlyList<string> Problems(JobSpec spec)
+    {
+        if (spec.PipelineStages <= 1 && spec.Partition is ByParameters or ByProfile)
+        {
+            return [];
+        }
+
+        try
+        {
+            var model = ModelCatalog.Create(spec.Model, new Generator(spec.Seed));
+            var children = CuttableChildren(model, spec.Model);
+            if (spec.Partition is not (ByParameters or ByProfile))
+            {
+                Parse(spec.Partition, spec.PipelineStages, children.Count, spec.Model);
+            }
+            else if (spec.PipelineStages > children.Count)
+            {
+                return [TooManyStages(spec.PipelineStages, children, spec.Model)];
+            }
+
+            return [];
+        }
+        catch (ArgumentException e)
+        {
+            return [e.Message];
+        }
+    }
+
+    /// <summary>
+    /// The children per stage for <paramref name="spec"/>, for the coordinator: <c>profile</c> is measured here
+    /// (forward time of each child on a micro-batch), <c>params</c> and explicit sizes are computed.
+    /// </summary>
+    public static int[] ResolveSizes(JobSpec spec)
+    {
+        var model = ModelCatalog.Create(spec.Model, new Generator(spec.Seed));
+        if (spec.Partition != ByProfile)
+        {
+            return Sizes(model, spec);
+        }
+
+        var children = CuttableChildren(model, spec.Model);
+        ThrowIfTooManyStages(spec.PipelineStages, children, spec.Model);
+        var batch = Math.Max(1, spec.MicroBatchSize);
+        var input = ModelCatalog.TakesFlatInput(model) ? Tensor.Randn([batch, 784], generator: new Generator(spec.Seed)) : Tensor.Randn([batch, 1, 28, 28], generator: new Generator(spec.Seed));
+        return ContiguousBalancer.Balance(ForwardProfile.Measure(children.Select(c => c.Layer).ToArray(), input), spec.PipelineStages);
+    }
+
+    /// <summary>Children per stage by parameter count (each child also counts one, so parameter-free layers spread) or as given.</summary>
+    public static int[] Sizes(Module model, JobSpec spec)
+    {
+        var children = CuttableChildren(model, spec.Model);
+        switch (spec.Partition)
+        {
+            case ByParameters:
+                ThrowIfTooManyStages(spec.PipelineStages, children, spec.Model);
+                return ContiguousBalancer.Balance(children.Select(c => 1.0 + c.Layer.Parameters().Sum(p => (double)p.Numel)).ToArray(), spec.PipelineStages);
+            case ByProfile:
+                throw new InvalidOperationException("a 'profile' partition is measured once by the coordinator (ModelPartitioner.ResolveSizes) and sent as sizes; workers cannot measure it themselves");
+            default:
+                return Parse(spec.Partition, spec.PipelineStages, children.Count, spec.Model);
+        }
+    }
+
+    /// <summary>The shard of <paramref name="stage"/>: its run of children, keeping their names.</summary>
+    public static PipelineShard Shard(Module model, string modelName, IReadOnlyList<int> sizes, int stage)
+    {
+        var children = CuttableChildren(model, modelName);
+        var start = sizes.Take(stage).Sum();
+        return new PipelineShard(children.Skip(start).Take(sizes[stage]));
+    }
+
+    /// <summary>Reads "3,2,2": one positive count per stage, adding up to the model's children.</summary>
+    public static int[] Parse(string partition, int stages, int children, string modelName)
+    {
+        var parts = partition.Split(',', StringSplitOptions.TrimEntries);
+        var sizes = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] <= 0)
+            {
+                throw new ArgumentException($"--partition '{partition}' must be '{ByParameters}', '{ByProfile}' or positive layer counts per stage such as 3,2 ('{parts[i]}' is not a positive integer)");
+            }
+        }
+
+        if (sizes.Length != stages)
+        {
+            throw new ArgumentException($"--partition '{partition}' gives {sizes.Length} stage(s) but --pipeline-stages is {stages}");
+        }
+
+        if (sizes.Sum() != children)
+        {
+            throw new ArgumentException($"--partition '{partition}' covers {sizes.Sum()} layer(s) but model '{modelName}' has {children} cuttable children");
+        }
+
+        return sizes;
+    }
+
+    private static void ThrowIfTooManyStages(int stages, IReadOnlyList<(string Name, Module Layer)> children, string modelName)
+    {
+        if (stages > children.Count)
+        {
+            throw new ArgumentException(TooManyStages(stages, children, modelName));
+        }
+    }
+
+    private static string TooManyStages(int stages, IReadOnlyList<(string Name, Module Layer)> children, string modelName) =>
+        $"--pipeline-stages {stages} is more than the {children.Count} cuttable children of model '{modelName}' ({string.Join(", ", children.Select(c => c.Layer.GetType().Name))})";
+}
