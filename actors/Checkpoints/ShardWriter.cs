@@ -1,0 +1,156 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using DistGrad.Serialization;
+
+namespace DistGrad.Actors.Checkpoints;
+
+/// <summary>
+/// Streams tensors into a safetensors file straight from their memory, hashing the same bytes on a
+/// second thread while they are written, so a shard costs about one pass over its bytes: no
+/// whole-file buffer (as <see cref="SafeTensors.Serialize"/> builds) and no re-read for the checksum.
+/// </summary>
+internal static class ShardWriter
+{
+    // Writes larger than the buffer bypass it; the buffer only gathers the header and small tensors.
+    private const int BufferSize = 1 << 20;
+
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Writes the file, flushes it to the disk, and returns its SHA-256 (lowercase hex) and length.</summary>
+    /// <param name="tensors">Contiguous CPU tensors (see <see cref="Prepare"/>).</param>
+    public static (string Sha256, long Bytes) Write(string path, IReadOnlyList<(string Name, Tensor Tensor)> tensors, IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            // The format is little-endian; the core serializer swaps bytes, at the cost of a whole-file copy.
+            var bytes = SafeTensors.Serialize(tensors.ToDictionary(t => t.Name, t => t.Tensor), metadata);
+            WriteAll(path, bytes);
+            return (Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length);
+        }
+
+        var header = Header(tensors, metadata);
+        var total = header.Length + tensors.Sum(t => (long)ByteCount(t.Tensor));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hashing = Task.Run(() =>
+        {
+            hash.AppendData(header);
+            foreach (var (_, tensor) in tensors)
+            {
+                hash.AppendData(BytesOf(tensor));
+            }
+        });
+
+        try
+        {
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                BufferSize = BufferSize,
+                PreallocationSize = total,
+            };
+            using var file = new FileStream(path, options);
+            file.Write(header);
+            foreach (var (_, tensor) in tensors)
+            {
+                file.Write(BytesOf(tensor));
+            }
+
+            // One flush to the device for the whole file: WriteThrough would wait on every write.
+            file.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            // Joined even when writing failed, so the hash is not disposed under the hashing thread.
+            hashing.Wait();
+        }
+
+        return (Convert.ToHexStringLower(hash.GetHashAndReset()), total);
+    }
+
+    /// <summary>A tensor the writer can take as it is: detached, on the CPU, contiguous (a copy only when it is not).</summary>
+    public static Tensor Prepare(Tensor tensor)
+    {
+        var cpu = tensor.Detach().To(Device.Cpu);
+        return cpu.IsContiguous ? cpu : cpu.Detach().Contiguous();
+    }
+
+    /// <summary>The 8-byte length, the JSON header (metadata first, then the tensors in order), padded with spaces to 8 bytes.</summary>
+    private static byte[] Header(IReadOnlyList<(string Name, Tensor Tensor)> tensors, IReadOnlyDictionary<string, string> metadata)
+    {
+        var json = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(json, JsonOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("__metadata__");
+            foreach (var (key, value) in metadata)
+            {
+                writer.WriteString(key, value);
+            }
+
+            writer.WriteEndObject();
+            long offset = 0;
+            foreach (var (name, tensor) in tensors)
+            {
+                writer.WriteStartObject(name);
+                writer.WriteString("dtype", DTypeName(tensor.DType));
+                writer.WriteStartArray("shape");
+                foreach (var size in tensor.Shape)
+                {
+                    writer.WriteNumberValue(size);
+                }
+
+                writer.WriteEndArray();
+                var end = offset + ByteCount(tensor);
+                writer.WriteStartArray("data_offsets");
+                writer.WriteNumberValue(offset);
+                writer.WriteNumberValue(end);
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+                offset = end;
+            }
+
+            writer.WriteEndObject();
+        }
+
+        var padded = (json.WrittenCount + 7) / 8 * 8;
+        var header = new byte[8 + padded];
+        BinaryPrimitives.WriteUInt64LittleEndian(header, (ulong)padded);
+        json.WrittenSpan.CopyTo(header.AsSpan(8));
+        header.AsSpan(8 + json.WrittenCount).Fill((byte)' ');
+        return header;
+    }
+
+    private static string DTypeName(DType dtype) => dtype switch
+    {
+        DType.Float32 => "F32",
+        DType.Float64 => "F64",
+        DType.Int64 => "I64",
+        DType.Bool => "BOOL",
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "safetensors shards hold F32, F64, I64 and BOOL"),
+    };
+
+    private static int ByteCount(Tensor tensor) => tensor.Numel * tensor.DType.ElementSize();
+
+    /// <summary>The tensor's memory as bytes (a bool is one byte, 0 or 1, as the format stores it).</summary>
+    private static ReadOnlySpan<byte> BytesOf(Tensor tensor) => tensor.DType switch
+    {
+        DType.Float32 => MemoryMarshal.AsBytes(TensorMemory.Span<float>(tensor)),
+        DType.Float64 => MemoryMarshal.AsBytes(TensorMemory.Span<double>(tensor)),
+        DType.Int64 => MemoryMarshal.AsBytes(TensorMemory.Span<long>(tensor)),
+        DType.Bool => MemoryMarshal.AsBytes(TensorMemory.Span<bool>(tensor)),
+        _ => throw new ArgumentOutOfRangeException(nameof(tensor), tensor.DType, "safetensors shards hold F32, F64, I64 and BOOL"),
+    };
+
+    private static void WriteAll(string path, byte[] bytes)
+    {
+        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize);
+        file.Write(bytes);
+        file.Flush(flushToDisk: true);
+    }
+}
