@@ -11,6 +11,7 @@ internal sealed class CollectiveCall : IDisposable
     private readonly Communicator _communicator;
     private readonly CancellationToken _callerToken;
     private readonly CancellationTokenSource _stop;
+    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
     private volatile bool _aborted;
 
     public CollectiveCall(Communicator communicator, string operation, long sequence, CancellationToken cancellationToken)
@@ -40,7 +41,10 @@ internal sealed class CollectiveCall : IDisposable
 
     public int Member(int position) => _communicator.Group[((position % GroupSize) + GroupSize) % GroupSize];
 
-    private bool TimedOut => _stop.IsCancellationRequested && !_aborted && !_callerToken.IsCancellationRequested;
+    // When the deadline passes, every waiting part is cancelled at once and the first to notice aborts the
+    // rest; the others must still report the timeout, so an abort after the deadline does not hide it.
+    private bool TimedOut => _stop.IsCancellationRequested && !_callerToken.IsCancellationRequested &&
+        (!_aborted || (_communicator.Timeout != Timeout.InfiniteTimeSpan && System.Diagnostics.Stopwatch.GetElapsedTime(_started) >= _communicator.Timeout));
 
     public long Tag(int index) => CollectiveTags.Make(_communicator.Channel, Sequence, index);
 
@@ -95,6 +99,12 @@ internal sealed class CollectiveCall : IDisposable
             if (first is not null)
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+            }
+
+            // Every part was cancelled: by the deadline (say so, naming the collective) or by the caller.
+            if (TimedOut)
+            {
+                throw new TimeoutException($"rank {Rank} waited {Seconds} s in {Describe()}");
             }
 
             throw;

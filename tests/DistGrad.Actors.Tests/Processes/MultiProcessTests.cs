@@ -92,7 +92,7 @@ public class MultiProcessTests
 
     [Theory]
     [InlineData("coordinator", "unknown option '--bogus'", "train", "--bogus")]
-    [InlineData("coordinator", "--pipeline-stages 3: pipeline parallelism is not available yet", "train", "--pipeline-stages", "3")]
+    [InlineData("coordinator", "--pipeline-stages 9 is more than the 5 cuttable children of model 'mlp'", "train", "--pipeline-stages", "9")]
     [InlineData("node-host", "--seed-nodes is required")]
     [InlineData("node-host", "--telemetry must be one of none, console, otlp, got 'jaeger'", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:1", "--telemetry", "jaeger")]
     [InlineData("node-host", "'gpu7' is not available", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:1", "--devices", "gpu7")]
