@@ -12,6 +12,7 @@ public static class ModelCatalog
     {
         ["mlp"] = Mlp,
         ["cnn"] = Cnn,
+        ["mlp-wide"] = MlpWide,
     };
 
     private static readonly Lock Gate = new();
@@ -57,6 +58,15 @@ public static class ModelCatalog
         new Linear(784, 256, generator: generator), new ReLU(),
         new Linear(256, 128, generator: generator), new ReLU(),
         new Linear(128, 10, generator: generator));
+
+    /// <summary>
+    /// Two equal wide blocks (784-2048-784, ReLU after each layer) and a classifier: 6.4 M parameters in
+    /// halves that a two-stage pipeline cuts evenly by parameter count — the pipeline benchmarks' model.
+    /// </summary>
+    public static Sequential MlpWide(Generator generator) => new(
+        new Linear(784, 2048, generator: generator), new ReLU(), new Linear(2048, 784, generator: generator), new ReLU(),
+        new Linear(784, 2048, generator: generator), new ReLU(), new Linear(2048, 784, generator: generator), new ReLU(),
+        new Linear(784, 10, generator: generator));
 
     /// <summary>LeNet-style: two 3×3 conv–ReLU–pool stages of 32 channels, then two linear layers; input [B, 1, 28, 28].</summary>
     public static Sequential Cnn(Generator generator) => new(

@@ -4,6 +4,7 @@ using DistGrad.Benchmarks.Distributed;
 // dotnet run --project bench/DistGrad.Benchmarks.Distributed -c Release -- allreduce [--world 2] [--sizes-mib 4,16,64] [--reps 10]
 // dotnet run --project bench/DistGrad.Benchmarks.Distributed -c Release -- train [coordinator train options]
 // dotnet run --project bench/DistGrad.Benchmarks.Distributed -c Release -- checkpoint [DIR]
+// dotnet run --project bench/DistGrad.Benchmarks.Distributed -c Release -- pipeline [extra coordinator train options]
 switch (args.FirstOrDefault())
 {
     case "allreduce":
@@ -15,9 +16,11 @@ switch (args.FirstOrDefault())
         return 0;
     case "train":
         return await TrainingThroughput.RunAsync(args[1..]);
+    case "pipeline":
+        return await PipelineBenchmark.RunAsync(args[1..]);
     case "checkpoint":
         return CheckpointWriteBenchmark.Run(args.Length > 1 ? args[1] : null);
     default:
-        Console.Error.WriteLine("usage: DistGrad.Benchmarks.Distributed allreduce [--world N] [--sizes-mib 4,16,64] [--reps R] | train [coordinator train options] | checkpoint [DIR]");
+        Console.Error.WriteLine("usage: DistGrad.Benchmarks.Distributed allreduce [--world N] [--sizes-mib 4,16,64] [--reps R] | train [coordinator train options] | checkpoint [DIR] | pipeline [train options]");
         return 2;
 }
