@@ -63,6 +63,18 @@ public sealed record JobSpec
     /// <summary>How long the coordinator waits for any worker's answer, and a worker for any peer.</summary>
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Write a checkpoint after every this many steps; null: none.</summary>
+    public int? CheckpointEvery { get; init; }
+
+    /// <summary>Whole checkpoints kept (the newest ones).</summary>
+    public int CheckpointKeep { get; init; } = 3;
+
+    /// <summary>Where workers write their checkpoint shards (a directory every node can reach); set by the coordinator.</summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>How many times a job rolls back to its last checkpoint after losing a worker before it gives up.</summary>
+    public int MaxRestarts { get; init; } = 3;
+
     /// <summary>Evaluate test accuracy on rank 0 at the end.</summary>
     public bool Evaluate { get; init; } = true;
 

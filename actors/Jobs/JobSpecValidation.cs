@@ -27,6 +27,17 @@ public static class JobSpecValidation
             Positive(steps, "--steps");
         }
 
+        if (spec.CheckpointEvery is { } every)
+        {
+            Positive(every, "--checkpoint-every");
+        }
+
+        Positive(spec.CheckpointKeep, "--checkpoint-keep");
+        if (spec.MaxRestarts < 0)
+        {
+            problems.Add($"--max-restarts must be zero or a positive integer, got {spec.MaxRestarts}");
+        }
+
         if (!ModelCatalog.Names.Contains(spec.Model))
         {
             problems.Add($"--model '{spec.Model}' is not a known model (known: {string.Join(", ", ModelCatalog.Names)})");

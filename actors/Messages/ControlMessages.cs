@@ -1,4 +1,5 @@
 using Akka.Actor;
+using DistGrad.Actors.Checkpoints;
 using DistGrad.Actors.Jobs;
 using DistGrad.Actors.Pipeline;
 
@@ -26,21 +27,29 @@ public sealed record WorkerStarted(string JobId, int Rank, string DataHost, int 
 /// Coordinator → workers: everyone's data-plane endpoint, by rank; connect and sync parameters. <paramref name="Schedule"/>
 /// is the pipeline schedule the coordinator generated and validated: each worker runs its stage's action list every step.
 /// </summary>
-public sealed record ConnectPeers(string JobId, IReadOnlyList<string> Hosts, IReadOnlyList<int> Ports, PipelineSchedule Schedule) : IControlMessage;
+/// <remarks>
+/// With <paramref name="RestoreStep"/> set, every worker loads its shard of that checkpoint from
+/// <paramref name="RestoreDirectory"/> and continues from there (a resumed job, or a recovery).
+/// </remarks>
+public sealed record ConnectPeers(
+    string JobId, IReadOnlyList<string> Hosts, IReadOnlyList<int> Ports, PipelineSchedule Schedule,
+    string? RestoreDirectory = null, long? RestoreStep = null) : IControlMessage;
 
 /// <summary>Worker → coordinator: the data plane is up, parameters are in sync, and the training set has <paramref name="TrainSamples"/> samples.</summary>
 public sealed record PeersConnected(string JobId, int Rank, int TrainSamples) : IControlMessage;
 
-/// <summary>Coordinator → workers: run optimizer step <paramref name="Step"/>.</summary>
-public sealed record RunStep(string JobId, long Step) : IControlMessage;
+/// <summary>Coordinator → workers: run optimizer step <paramref name="Step"/>, then write a checkpoint shard when <paramref name="Checkpoint"/> says so.</summary>
+public sealed record RunStep(string JobId, long Step, bool Checkpoint = false) : IControlMessage;
 
 /// <summary>
 /// Worker → coordinator: the step is done. <paramref name="Loss"/> is NaN on pipeline stages other than the last;
-/// <paramref name="Timeline"/> times every action the worker ran (empty when the job has one stage).
+/// <paramref name="Timeline"/> times every action the worker ran (empty when the job has one stage);
+/// <paramref name="Checkpoint"/> is the shard the worker wrote after the step, when asked to.
 /// </summary>
 public sealed record StepDone(
     string JobId, int Rank, long Step, double Loss, int Samples, double GradNorm, long BytesAllReduced,
-    double ComputeMilliseconds, int Stage, long PeakActivationBytes, IReadOnlyList<TimelineEvent> Timeline) : IControlMessage;
+    double ComputeMilliseconds, int Stage, long PeakActivationBytes, IReadOnlyList<TimelineEvent> Timeline,
+    ShardInfo? Checkpoint = null) : IControlMessage;
 
 /// <summary>Coordinator → workers: training is over; rank 0 evaluates and writes the final parameters.</summary>
 public sealed record FinishJob(string JobId, string? FinalParametersPath) : IControlMessage;

@@ -38,4 +38,12 @@ public static class DistGradTelemetry
     /// <summary>Training samples processed.</summary>
     public static Counter<long> Samples { get; } =
         Meter.CreateCounter<long>("distgrad.samples", description: "Training samples processed");
+
+    /// <summary>Recoveries: a job rolled back to its last checkpoint after losing a worker.</summary>
+    public static Counter<long> Recoveries { get; } =
+        Meter.CreateCounter<long>("distgrad.recoveries", description: "Times a job rolled back to its last checkpoint after losing a worker");
+
+    /// <summary>Checkpoints committed.</summary>
+    public static Counter<long> Checkpoints { get; } =
+        Meter.CreateCounter<long>("distgrad.checkpoints", description: "Checkpoints committed");
 }

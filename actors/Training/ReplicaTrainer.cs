@@ -16,7 +16,7 @@ namespace DistGrad.Actors.Training;
 /// the gradient stages. A worker actor drives it on its compute thread; tests drive several over an
 /// in-memory transport.
 /// </summary>
-public sealed class ReplicaTrainer
+public sealed partial class ReplicaTrainer
 {
     private readonly JobSpec _spec;
     private readonly TensorDataset _train;

@@ -1,6 +1,7 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
+using DistGrad.Actors.Checkpoints;
 using DistGrad.Actors.Jobs;
 using DistGrad.Actors.Messages;
 using DistGrad.Actors.Training;
@@ -91,9 +92,21 @@ public sealed class WorkerActor : ReceiveActor
             () =>
             {
                 opened = WorkerSession.Open(_spec, _rank, _device, endpoint, message.Hosts, message.Ports, _jobId, message.Schedule);
+                if (message.RestoreStep is { } step)
+                {
+                    var store = new CheckpointStore(message.RestoreDirectory ?? throw new ArgumentException("ConnectPeers names a step to restore but no checkpoint directory"));
+                    var checkpoint = store.Find(step, reason => _log.Warning("rank {0}: {1}", _rank, reason))
+                        ?? throw new InvalidDataException($"the checkpoint of step {step} in {store.Root} is missing or damaged");
+                    opened.Trainer.Restore(store, checkpoint);
+                }
+
                 return new PeersConnected(_jobId, _rank, opened.Trainer.TrainSamples);
             },
-            onSuccess: () => _session = opened);
+            onSuccess: () =>
+            {
+                _session = opened;
+                _expectedStep = opened!.Trainer.NextStep;
+            });
     }
 
     private void OnRunStep(RunStep message)
@@ -125,10 +138,12 @@ public sealed class WorkerActor : ReceiveActor
             }
 
             var r = session.Trainer.RunStep(message.Step);
+            // Written before the next step starts, so the shard holds exactly the state after this one.
+            var shard = message.Checkpoint ? session.Trainer.WriteCheckpoint(CheckpointStoreFor(_spec)) : null;
             // One-stage jobs leave the timeline out: it only matters where stages wait for each other.
             var timeline = _spec.PipelineStages > 1 ? r.Timeline.ToArray() : [];
             return new StepDone(
-                _jobId, _rank, message.Step, r.Loss, r.Samples, r.GradNorm, r.BytesAllReduced, r.ComputeMilliseconds, r.Stage, r.PeakActivationBytes, timeline);
+                _jobId, _rank, message.Step, r.Loss, r.Samples, r.GradNorm, r.BytesAllReduced, r.ComputeMilliseconds, r.Stage, r.PeakActivationBytes, timeline, shard);
         }).ContinueWith(task => Answer(action, task), TaskScheduler.Default);
     }
 
@@ -204,6 +219,9 @@ public sealed class WorkerActor : ReceiveActor
             ReceiveAny(m => Reject($"{m.GetType().Name} arrived while the worker is busy"));
         });
     }
+
+    private static CheckpointStore CheckpointStoreFor(JobSpec spec) =>
+        new(spec.CheckpointDirectory ?? throw new InvalidOperationException("asked to write a checkpoint, but the job has no checkpoint directory"), spec.CheckpointKeep);
 
     private void CoordinatorGone()
     {

@@ -46,7 +46,11 @@ public static class HelpText
           --out DIR                    run directory                                        [runs/<UTC time>]
           --telemetry none|console|otlp   OpenTelemetry exporter for DistGrad.* spans and metrics  [none]
           --otlp-endpoint URL          OTLP collector (with --telemetry otlp)               [http://localhost:4317]
-          --checkpoint-every N, --resume DIR   checkpoints (not available yet)
+          --checkpoint-every N         write a checkpoint after every N steps; a lost worker then
+                                       rolls the job back to the last one instead of failing it  [off]
+          --checkpoint-keep K          whole checkpoints kept                               [3]
+          --max-restarts N             recoveries before the job gives up                   [3]
+          --resume DIR                 continue from the newest whole checkpoint in DIR (a run directory)
 
         The run directory gets metrics.jsonl (a line per step), summary.json and final.safetensors.
         """;

@@ -33,4 +33,7 @@ public sealed record TrainOptions
     public string Telemetry { get; init; } = "none";
 
     public string? OtlpEndpoint { get; init; }
+
+    /// <summary>A run directory (or its checkpoints folder) whose newest whole checkpoint this job continues from.</summary>
+    public string? ResumeDirectory { get; init; }
 }

@@ -41,8 +41,10 @@ public static class TrainOptionsParser
         ["--devices"] = (o, v) => o with { Devices = ParseDevices(v) },
         ["--telemetry"] = (o, v) => o with { Telemetry = OneOf("--telemetry", v, "none", "console", "otlp") },
         ["--otlp-endpoint"] = (o, v) => o with { OtlpEndpoint = v },
-        ["--checkpoint-every"] = (_, _) => throw new UsageException("--checkpoint-every: training checkpoints are not available yet"),
-        ["--resume"] = (_, _) => throw new UsageException("--resume: resuming from a checkpoint is not available yet"),
+        ["--checkpoint-every"] = (o, v) => o with { Job = o.Job with { CheckpointEvery = Int("--checkpoint-every", v) } },
+        ["--checkpoint-keep"] = (o, v) => o with { Job = o.Job with { CheckpointKeep = Int("--checkpoint-keep", v) } },
+        ["--max-restarts"] = (o, v) => o with { Job = o.Job with { MaxRestarts = Int("--max-restarts", v, allowZero: true) } },
+        ["--resume"] = (o, v) => o with { ResumeDirectory = Directory.Exists(v) ? v : throw new UsageException($"--resume '{v}' does not exist (give the run directory of the job to continue, or its checkpoints folder)") },
     };
 
     private static readonly Dictionary<string, Func<TrainOptions, TrainOptions>> Flags = new(StringComparer.Ordinal)

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using DistGrad.Actors.Checkpoints;
 using DistGrad.Actors.Config;
 using DistGrad.Actors.Jobs;
 using DistGrad.Actors.Messages;
@@ -14,9 +15,11 @@ namespace DistGrad.Coordinator.Coordination;
 /// Runs one job on the cluster: waits for enough worker slots, starts a worker per rank, has them connect
 /// their data plane, then drives the steps one by one, gathering losses and metrics, and finishes the
 /// job. Every wait has a deadline: when it passes, or a worker fails, stops or becomes unreachable, the job
-/// fails with a message naming the worker and what the coordinator was waiting for. Never a hang.
+/// fails with a message naming the worker and what the coordinator was waiting for. Never a hang. A job
+/// with checkpoints instead rolls every worker back to its last whole checkpoint and goes on
+/// (CoordinatorActor.Recovery.cs), up to --max-restarts times.
 /// </summary>
-public sealed class CoordinatorActor : ReceiveActor, IWithTimers
+public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
 {
     private const string DeadlineTimer = "deadline";
 
@@ -59,6 +62,12 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         _schedule = PipelineSchedules.For(spec.Schedule, spec.PipelineStages, spec.MicroBatches);
         ScheduleValidator.ThrowIfInvalid(_schedule);
         _workerNodes = new Address?[spec.WorldSize];
+        _store = spec.CheckpointEvery != null && spec.CheckpointDirectory is { } checkpoints ? new CheckpointStore(checkpoints, spec.CheckpointKeep) : null;
+        if (settings.ResumeFrom is { } resume)
+        {
+            (_restoreDirectory, _restoreStep, _step) = (resume.Directory, resume.Step, resume.Step);
+        }
+
         WaitingForSlots();
     }
 
@@ -94,12 +103,12 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         {
             if (up.Member.HasRole(ClusterConfig.WorkerRole))
             {
-                Context.ActorSelection(new RootActorPath(up.Member.Address) / "user" / WorkerHostActor.Name).Tell(new QueryCapacity(_jobId));
+                QueryCapacity(up.Member.Address);
             }
         });
         Receive<HostCapacity>(capacity =>
         {
-            if (capacity.JobId != _jobId || capacity.Slots <= 0)
+            if (capacity.JobId != AttemptId || capacity.Slots <= 0)
             {
                 return;
             }
@@ -137,7 +146,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             nodes[next % nodes.Count] = node with { Free = node.Free - 1 };
             next++;
             _workerNodes[rank] = node.Key;
-            node.Host.Tell(new StartWorker(_jobId, rank, _spec, Self));
+            node.Host.Tell(new StartWorker(AttemptId, rank, _spec, Self));
         }
 
         Await("WorkerStarted", Enumerable.Range(0, _spec.WorldSize));
@@ -160,7 +169,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private void ConnectPeers(string[] hosts, int[] ports)
     {
         _observer.OnPhase("connecting the data plane");
-        Tell(new ConnectPeers(_jobId, hosts, ports, _schedule));
+        Tell(new ConnectPeers(AttemptId, hosts, ports, _schedule, _restoreDirectory, _restoreStep));
         Await("PeersConnected", Enumerable.Range(0, _spec.WorldSize));
         var trainSamples = 0;
         Become(() =>
@@ -168,9 +177,14 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             Receive<PeersConnected>(connected => Answered(connected.Rank, connected.JobId, () => trainSamples = connected.TrainSamples, () =>
             {
                 _totalSteps = _spec.TotalSteps(trainSamples);
-                _observer.OnStart(_totalSteps);
+                if (_attempt == 0)
+                {
+                    _observer.OnStart(_totalSteps);
+                    _trainClock = System.Diagnostics.Stopwatch.StartNew();
+                }
+
                 _observer.OnPhase("training");
-                _trainClock = System.Diagnostics.Stopwatch.StartNew();
+                Resumed();
                 Become(Stepping);
                 StartSteps();
             }));
@@ -182,7 +196,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     {
         Receive<StepDone>(done =>
         {
-            if (done.JobId != _jobId || done.Step < _step || done.Step >= _step + StepWindow || !_stepAnswers.TryAdd((done.Step, done.Rank), done))
+            if (done.JobId != AttemptId || done.Step < _step || done.Step >= _step + StepWindow || !_stepAnswers.TryAdd((done.Step, done.Rank), done))
             {
                 _log.Warning("ignored StepDone for step {0} from rank {1}: steps {2} to {3} are running", done.Step, done.Rank, _step, _step + StepWindow - 1);
                 return;
@@ -208,15 +222,15 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     /// </summary>
     private void StartSteps()
     {
-        if (_totalSteps == 0)
+        if (_step >= _totalSteps)
         {
             Finish();
             return;
         }
 
-        for (var s = 0L; s < Math.Min(StepWindow, _totalSteps); s++)
+        for (var s = _step; s < Math.Min(_step + StepWindow, _totalSteps); s++)
         {
-            Tell(new RunStep(_jobId, s));
+            Tell(new RunStep(AttemptId, s, CheckpointAfter(s)));
         }
 
         AwaitStep();
@@ -241,6 +255,11 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             _stepAnswers.Remove((_step, a.Rank));
         }
 
+        if (CheckpointAfter(_step))
+        {
+            CommitCheckpoint(_step + 1, answers);
+        }
+
         var samples = answers.Sum(a => a.Samples);
         // The last stage of every replica computes the loss; every replica computed the same number of
         // samples, so the mean of their means is the batch mean.
@@ -258,7 +277,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         _step++;
         if (_step + StepWindow - 1 < _totalSteps)
         {
-            Tell(new RunStep(_jobId, _step + StepWindow - 1));
+            Tell(new RunStep(AttemptId, _step + StepWindow - 1, CheckpointAfter(_step + StepWindow - 1)));
         }
 
         if (_step < _totalSteps)
@@ -276,14 +295,14 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     {
         var trainSeconds = _trainClock.Elapsed.TotalSeconds;
         _observer.OnPhase(_spec.Evaluate ? "evaluating" : "finishing");
-        Tell(new FinishJob(_jobId, _settings.FinalParametersPath));
+        Tell(new FinishJob(AttemptId, _settings.FinalParametersPath));
         Await("JobFinished", Enumerable.Range(0, _spec.WorldSize));
         Become(() =>
         {
             Receive<JobFinished>(finished => Answered(finished.Rank, finished.JobId, () => _testAccuracy ??= finished.TestAccuracy, () =>
             {
-                Tell(new StopJob(_jobId));
-                _completion.TrySetResult(new JobOutcome(true, null, (int)_step, _lastLoss, _testAccuracy, _hosts.Count, trainSeconds, _trainSamples));
+                Tell(new StopJob(AttemptId));
+                _completion.TrySetResult(new JobOutcome(true, null, (int)_step, _lastLoss, _testAccuracy, _hosts.Count, trainSeconds, _trainSamples) { Recoveries = _restarts });
                 Context.Stop(Self);
             }));
             Common();
@@ -293,36 +312,44 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     /// <summary>Failure handling shared by every phase.</summary>
     private void Common()
     {
-        Receive<WorkerFailed>(failed => Fail($"worker rank {failed.Rank} ({WorkerPath(failed.Rank)}) failed in {failed.Action}: {failed.Reason}"));
-        Receive<Rejected>(rejected => Fail($"worker rank {rejected.Rank} ({WorkerPath(rejected.Rank)}) rejected an instruction: {rejected.Reason}"));
+        Receive<WorkerFailed>(failed =>
+        {
+            if (failed.JobId == AttemptId)
+            {
+                Lost($"worker rank {failed.Rank} ({WorkerPath(failed.Rank)}) failed in {failed.Action}: {failed.Reason}");
+            }
+        });
+        Receive<Rejected>(rejected => rejected.JobId == AttemptId, rejected => Fail($"worker rank {rejected.Rank} ({WorkerPath(rejected.Rank)}) rejected an instruction: {rejected.Reason}"));
         Receive<Terminated>(terminated =>
         {
             var rank = Array.IndexOf(_workers, terminated.ActorRef);
             if (rank >= 0)
             {
-                Fail($"worker rank {rank} ({terminated.ActorRef.Path}) stopped while the coordinator awaited {_awaited}");
+                Lost($"worker rank {rank} ({terminated.ActorRef.Path}) stopped while the coordinator awaited {_awaited}");
             }
         });
         Receive<ClusterEvent.UnreachableMember>(unreachable =>
         {
+            _hosts.Remove(unreachable.Member.Address);
             var ranks = Enumerable.Range(0, _workerNodes.Length).Where(r => unreachable.Member.Address.Equals(_workerNodes[r])).ToArray();
             if (ranks.Length > 0)
             {
-                Fail($"worker rank {string.Join(", ", ranks)} on {unreachable.Member.Address} became unreachable while the coordinator awaited {_awaited}");
+                Lost($"worker rank {string.Join(", ", ranks)} on {unreachable.Member.Address} became unreachable while the coordinator awaited {_awaited}");
             }
         });
         Receive<ClusterEvent.MemberRemoved>(removed =>
         {
+            _hosts.Remove(removed.Member.Address);
             var ranks = Enumerable.Range(0, _workerNodes.Length).Where(r => removed.Member.Address.Equals(_workerNodes[r])).ToArray();
             if (ranks.Length > 0)
             {
-                Fail($"worker rank {string.Join(", ", ranks)} on {removed.Member.Address} left the cluster while the coordinator awaited {_awaited}");
+                Lost($"worker rank {string.Join(", ", ranks)} on {removed.Member.Address} left the cluster while the coordinator awaited {_awaited}");
             }
         });
         Receive<Deadline>(deadline =>
         {
             var missing = string.Join(", ", _pending.Order().Select(r => $"rank {r} ({WorkerPath(r)})"));
-            Fail($"timed out after {Seconds(_settings.ActionTimeout(_spec))} awaiting {deadline.Awaited} from {missing}");
+            Lost($"timed out after {Seconds(_settings.ActionTimeout(_spec))} awaiting {deadline.Awaited} from {missing}");
         });
         Receive<Abort>(abort => Fail($"{abort.Reason} while the coordinator awaited {_awaited}"));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
@@ -332,7 +359,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     /// <summary>Records that <paramref name="rank"/> answered; when the last awaited rank has, runs <paramref name="whenAll"/>.</summary>
     private void Answered(int rank, string jobId, Action record, Action whenAll)
     {
-        if (jobId != _jobId || !_pending.Remove(rank))
+        if (jobId != AttemptId || !_pending.Remove(rank))
         {
             _log.Warning("ignored an answer from rank {0} for job '{1}' while awaiting {2}", rank, jobId, _awaited);
             return;
@@ -365,8 +392,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private void Fail(string error)
     {
         _log.Info("job {0} failed: {1}", _jobId, error);
-        Tell(new StopJob(_jobId));
-        _completion.TrySetResult(JobOutcome.Failed(error, (int)_step, _hosts.Count));
+        Tell(new StopJob(AttemptId));
+        _completion.TrySetResult(JobOutcome.Failed(error, (int)_step, _hosts.Count) with { Recoveries = _restarts });
         Context.Stop(Self);
     }
 

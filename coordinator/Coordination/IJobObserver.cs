@@ -10,4 +10,9 @@ public interface IJobObserver
     void OnStart(int totalSteps);
 
     void OnStep(StepRecord record);
+
+    /// <summary>A checkpoint, a recovery or a resume.</summary>
+    void OnEvent(JobEvent jobEvent)
+    {
+    }
 }

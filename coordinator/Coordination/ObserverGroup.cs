@@ -26,4 +26,12 @@ public sealed class ObserverGroup(params IJobObserver[] observers) : IJobObserve
             o.OnStep(record);
         }
     }
+
+    public void OnEvent(JobEvent jobEvent)
+    {
+        foreach (var o in observers)
+        {
+            o.OnEvent(jobEvent);
+        }
+    }
 }

@@ -33,6 +33,8 @@ public sealed class ProgressDisplay : IJobObserver
         _out.WriteLine($"[distgrad] {phase}");
     }
 
+    public void OnEvent(JobEvent jobEvent) => OnPhase(jobEvent.Message);
+
     public void OnStart(int totalSteps)
     {
         _totalSteps = totalSteps;

@@ -13,13 +13,19 @@ namespace DistGrad.Coordinator.Running;
 public sealed class RunDirectory : IJobObserver, IDisposable
 {
     private readonly StreamWriter _metrics;
+    private readonly StreamWriter _events;
+    private readonly List<JobEvent> _jobEvents = [];
+    private long _lastStepWritten;
     private readonly PipelineTimelineRecorder _timeline = new();
 
-    public RunDirectory(string path)
+    /// <param name="path">The directory (created when missing).</param>
+    /// <param name="append">Continue the files of an earlier run in it (a resumed job) instead of starting them afresh.</param>
+    public RunDirectory(string path, bool append = false)
     {
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(Path);
-        _metrics = new StreamWriter(System.IO.Path.Combine(Path, "metrics.jsonl"), append: false) { AutoFlush = true };
+        _metrics = new StreamWriter(System.IO.Path.Combine(Path, "metrics.jsonl"), append) { AutoFlush = true };
+        _events = new StreamWriter(System.IO.Path.Combine(Path, "events.jsonl"), append) { AutoFlush = true };
     }
 
     public string Path { get; }
@@ -43,8 +49,30 @@ public sealed class RunDirectory : IJobObserver, IDisposable
 
     public void OnStep(StepRecord record)
     {
+        // After a recovery the steps since the checkpoint run again, with the same results (every batch
+        // comes from the seed and the step): metrics.jsonl keeps one line per step.
+        if (record.Step <= _lastStepWritten)
+        {
+            return;
+        }
+
+        _lastStepWritten = record.Step;
         _timeline.Record(record);
         WriteMetrics(record);
+    }
+
+    /// <summary>Checkpoints, recoveries and resumes go to events.jsonl, one object per line, and into summary.json.</summary>
+    public void OnEvent(JobEvent jobEvent)
+    {
+        _jobEvents.Add(jobEvent);
+        _events.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["time"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["event"] = jobEvent.Kind,
+            ["step"] = jobEvent.Step,
+            ["message"] = jobEvent.Message,
+            ["seconds"] = jobEvent.Seconds is { } seconds ? Math.Round(seconds, 3) : null,
+        }));
     }
 
     private void WriteMetrics(StepRecord record) => _metrics.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
@@ -75,6 +103,23 @@ public sealed class RunDirectory : IJobObserver, IDisposable
             },
             ["nodes"] = outcome.Nodes,
         };
+        var recoveries = _jobEvents.Where(e => e.Kind == "recovery").ToArray();
+        summary["recoveries"] = recoveries.Length;
+        if (recoveries.Length > 0)
+        {
+            summary["recovery_seconds"] = recoveries.Select(e => Math.Round(e.Seconds ?? double.NaN, 3)).ToArray();
+        }
+
+        if (_jobEvents.LastOrDefault(e => e.Kind == "checkpoint") is { } lastCheckpoint)
+        {
+            summary["last_checkpoint_step"] = lastCheckpoint.Step;
+        }
+
+        if (_jobEvents.FirstOrDefault(e => e.Kind == "resumed") is { } resumed)
+        {
+            summary["resumed_from_step"] = resumed.Step;
+        }
+
         if (_timeline.HasSteps)
         {
             summary["pipeline"] = new Dictionary<string, object>
@@ -93,5 +138,9 @@ public sealed class RunDirectory : IJobObserver, IDisposable
             JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
-    public void Dispose() => _metrics.Dispose();
+    public void Dispose()
+    {
+        _metrics.Dispose();
+        _events.Dispose();
+    }
 }

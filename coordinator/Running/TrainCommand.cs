@@ -24,7 +24,7 @@ public static class TrainCommand
     {
         var wall = Stopwatch.StartNew();
         var telemetry = TelemetrySetup.Start(options.Telemetry, options.OtlpEndpoint);
-        using var run = new RunDirectory(options.OutputDirectory ?? RunDirectory.DefaultPath(DateTime.UtcNow));
+        using var run = new RunDirectory(options.OutputDirectory ?? RunDirectory.DefaultPath(DateTime.UtcNow), append: options.ResumeDirectory != null);
         var progress = new ProgressDisplay(output, interactive);
         var job = options.Job;
         if (job.PipelineStages > 1)
@@ -35,6 +35,24 @@ public static class TrainCommand
         }
 
         var jobId = $"job-{Guid.NewGuid():N}"[..16];
+        if (job.CheckpointEvery != null)
+        {
+            // Workers write their shards here: the run directory must be on storage every worker node reaches.
+            job = job with { CheckpointDirectory = Path.Combine(run.Path, "checkpoints") };
+        }
+
+        (string Directory, long Step)? resume = null;
+        if (options.ResumeDirectory is { } resumeDirectory)
+        {
+            try
+            {
+                resume = ResumePoint.Find(resumeDirectory, job, skipped => output.WriteLine($"[distgrad] {skipped}"));
+            }
+            catch (ArgumentException e)
+            {
+                return JobOutcome.Failed(e.Message, 0, 0);
+            }
+        }
 
         var system = ActorSystem.Create(
             ClusterConfig.SystemName,
@@ -52,7 +70,7 @@ public static class TrainCommand
             }
 
             var completion = new TaskCompletionSource<JobOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var settings = new CoordinatorSettings(options.WorkerWaitTimeout, run.FinalParameters);
+            var settings = new CoordinatorSettings(options.WorkerWaitTimeout, run.FinalParameters, resume);
             var coordinator = system.ActorOf(CoordinatorActor.Props(jobId, job, settings, watcher == null ? new ObserverGroup(progress, run) : new ObserverGroup(progress, run, watcher), completion), "coordinator");
 
             // SIGTERM or Ctrl+C abort the job: workers are told to stop, the run directory keeps what was written.

@@ -1,14 +1,22 @@
+using Akka.Actor;
 using DistGrad.Coordinator.Coordination;
 using DistGrad.Coordinator.Running;
 
 namespace DistGrad.Actors.Tests.Cluster;
 
-/// <summary>Stops the last worker node's ActorSystem once the job has finished <c>afterStep</c> steps.</summary>
-internal sealed class NodeKiller(int afterStep) : IClusterWatcher
+/// <summary>
+/// Stops a worker node's ActorSystem once the job has finished <c>afterStep</c> steps: the last node, or with
+/// <c>aWorkerNode</c> the last one that hosts a worker of the job (with spare nodes the last may host none).
+/// </summary>
+internal sealed class NodeKiller(int afterStep, bool aWorkerNode = false) : IClusterWatcher
 {
     private LocalCluster? _cluster;
+    private bool _done;
 
     public void Attach(LocalCluster cluster) => _cluster = cluster;
+
+    /// <summary>When the node was stopped.</summary>
+    public DateTime? KilledAt { get; private set; }
 
     public void OnPhase(string phase)
     {
@@ -20,9 +28,18 @@ internal sealed class NodeKiller(int afterStep) : IClusterWatcher
 
     public void OnStep(StepRecord record)
     {
-        if (record.Step == afterStep && _cluster != null)
+        if (record.Step == afterStep && _cluster != null && !_done)
         {
-            _ = _cluster.Nodes[^1].System.Terminate();
+            _done = true;
+            var node = aWorkerNode ? _cluster.Nodes.Last(HostsAWorker) : _cluster.Nodes[^1];
+            KilledAt = DateTime.UtcNow;
+            _ = node.System.Terminate();
         }
+    }
+
+    private static bool HostsAWorker(Actors.Workers.WorkerNode node)
+    {
+        var identity = node.System.ActorSelection("/user/workers/*").Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(2)).GetAwaiter().GetResult();
+        return identity.Subject != null;
     }
 }
