@@ -4,12 +4,13 @@ using System.Text.Json;
 namespace DistGrad.Actors.Checkpoints;
 
 /// <summary>
-/// checkpoint.json: the step, the world size, each rank's shard (file, sha256, bytes) and the run's
-/// metadata. Written last, so its presence is what makes a step directory a checkpoint.
+/// checkpoint.json: the step, the world size, the checksum algorithm, each rank's shard (file, checksum,
+/// bytes) and the run's metadata. Written last, so its presence is what makes a step directory a checkpoint.
 /// </summary>
 internal static class CheckpointManifest
 {
-    public const string Format = "distgrad-checkpoint/1";
+    // /1 recorded SHA-256 checksums as "sha256"; /2 records XxHash128 ones as "checksum".
+    public const string Format = "distgrad-checkpoint/2";
 
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true };
 
@@ -20,6 +21,7 @@ internal static class CheckpointManifest
         {
             writer.WriteStartObject();
             writer.WriteString("format", Format);
+            writer.WriteString("checksum_algorithm", ShardChecksum.Algorithm);
             writer.WriteNumber("step", step);
             writer.WriteNumber("world_size", worldSize);
             writer.WriteStartArray("shards");
@@ -28,7 +30,7 @@ internal static class CheckpointManifest
                 writer.WriteStartObject();
                 writer.WriteNumber("rank", shard.Rank);
                 writer.WriteString("file", shard.File);
-                writer.WriteString("sha256", shard.Sha256);
+                writer.WriteString("checksum", shard.Checksum);
                 writer.WriteNumber("bytes", shard.Bytes);
                 writer.WriteEndObject();
             }
@@ -64,10 +66,15 @@ internal static class CheckpointManifest
                 throw new InvalidDataException($"unknown format \"{String(root, "format")}\" (expected \"{Format}\")");
             }
 
+            if (String(root, "checksum_algorithm") != ShardChecksum.Algorithm)
+            {
+                throw new InvalidDataException($"unknown checksum algorithm \"{String(root, "checksum_algorithm")}\" (expected \"{ShardChecksum.Algorithm}\")");
+            }
+
             var step = Property(root, "step").GetInt64();
             var worldSize = Property(root, "world_size").GetInt32();
             var shards = Property(root, "shards").EnumerateArray()
-                .Select(s => new ShardInfo(Property(s, "rank").GetInt32(), String(s, "file"), String(s, "sha256"), Property(s, "bytes").GetInt64()))
+                .Select(s => new ShardInfo(Property(s, "rank").GetInt32(), String(s, "file"), String(s, "checksum"), Property(s, "bytes").GetInt64()))
                 .ToList();
             var metadata = Property(root, "metadata").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? throw new InvalidDataException($"metadata \"{p.Name}\" is null"));
             CheckShards(worldSize, shards);
@@ -102,9 +109,9 @@ internal static class CheckpointManifest
                 throw new ArgumentException($"rank {shard.Rank}'s shard file \"{shard.File}\" must be a file name within the step directory");
             }
 
-            if (shard.Sha256 is not { Length: 64 } || shard.Sha256.AsSpan().IndexOfAnyExcept("0123456789abcdef") >= 0)
+            if (!ShardChecksum.IsWellFormed(shard.Checksum))
             {
-                throw new ArgumentException($"rank {shard.Rank}'s sha256 \"{shard.Sha256}\" is not 64 lowercase hex digits");
+                throw new ArgumentException($"rank {shard.Rank}'s checksum \"{shard.Checksum}\" is not {ShardChecksum.HexLength} lowercase hex digits");
             }
 
             if (shard.Bytes < 0)

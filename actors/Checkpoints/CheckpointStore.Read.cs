@@ -4,7 +4,7 @@ public sealed partial class CheckpointStore
 {
     /// <summary>
     /// The newest checkpoint whose checkpoint.json parses and whose every shard has the recorded size and
-    /// SHA-256; null when there is none. Each newer step skipped is reported through
+    /// checksum; null when there is none. Each newer step skipped is reported through
     /// <paramref name="log"/> with the reason.
     /// </summary>
     public CheckpointInfo? LatestValid(Action<string>? log = null)

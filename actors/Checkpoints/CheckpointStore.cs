@@ -4,8 +4,9 @@ namespace DistGrad.Actors.Checkpoints;
 /// Training checkpoints under one root, one directory per step: each worker writes its shard
 /// (<see cref="WriteShard"/>), then the coordinator writes the step's checkpoint.json
 /// (<see cref="Commit"/>). Every file is written under a temporary name and renamed, and the manifest
-/// comes last, so a checkpoint is either whole or absent; its SHA-256 checksums catch a shard damaged
-/// afterwards. Workers in several processes may share the root (one machine or a shared filesystem).
+/// comes last, so a checkpoint is either whole or absent; its XxHash128 checksums catch a shard damaged
+/// afterwards, or one a machine crash left partly written (shards are not fsynced; the manifest is).
+/// Workers in several processes may share the root (one machine or a shared filesystem).
 /// </summary>
 public sealed partial class CheckpointStore
 {
@@ -32,7 +33,7 @@ public sealed partial class CheckpointStore
 
     /// <summary>
     /// Writes step dir/rank-00003.safetensors: tensors "param/&lt;name&gt;" and "optim/&lt;key&gt;", the metadata in
-    /// the header's __metadata__; flushed to the disk and renamed into place. Returns what
+    /// the header's __metadata__; flushed to the operating system (not fsynced) and renamed into place. Returns what
     /// <see cref="Commit"/> needs to record about it.
     /// </summary>
     public ShardInfo WriteShard(long step, int rank, WorkerCheckpoint checkpoint)
@@ -58,9 +59,9 @@ public sealed partial class CheckpointStore
         var temporary = CheckpointLayout.TemporaryName(path);
         try
         {
-            var (sha256, bytes) = ShardWriter.Write(temporary, tensors, metadata);
+            var (checksum, bytes) = ShardWriter.Write(temporary, tensors, metadata);
             File.Move(temporary, path, overwrite: true);
-            return new ShardInfo(rank, name, sha256, bytes);
+            return new ShardInfo(rank, name, checksum, bytes);
         }
         catch
         {
@@ -70,7 +71,7 @@ public sealed partial class CheckpointStore
     }
 
     /// <summary>
-    /// Writes step dir/checkpoint.json (temporary name, flush, rename): the step, the world size, each
+    /// Writes step dir/checkpoint.json (temporary name, fsync, rename): the step, the world size, each
     /// rank's shard and <paramref name="metadata"/> (e.g. the job spec and layout). Call it after every
     /// rank's <see cref="WriteShard"/> returned. Then deletes whole checkpoints beyond the newest
     /// <see cref="Keep"/>, and step directories without a manifest older than the newest whole one.
@@ -98,6 +99,8 @@ public sealed partial class CheckpointStore
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 file.Write(CheckpointManifest.Serialize(step, worldSize, shards, metadata));
+                // The commit point, so it alone is fsynced: a few kilobytes, cheap where a shard's fsync was
+                // not. A shard a machine crash left short of the disk fails its checksum and reads as corrupt.
                 file.Flush(flushToDisk: true);
             }
 

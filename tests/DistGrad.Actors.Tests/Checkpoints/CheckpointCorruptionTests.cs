@@ -41,6 +41,46 @@ public class CheckpointCorruptionTests
     }
 
     [Fact]
+    public void A_shard_whose_tail_never_reached_the_disk_falls_back_on_its_checksum()
+    {
+        // What a machine crash can leave of a shard that was not fsynced: the right size, zeros where pages were lost.
+        using var temp = new TempDirectory();
+        var store = new CheckpointStore(temp.Path);
+        CheckpointFixtures.WriteWhole(store, 10);
+        CheckpointFixtures.WriteWhole(store, 20);
+        var path = CheckpointFixtures.ShardPath(store, 20, 0);
+        var bytes = File.ReadAllBytes(path);
+        bytes.AsSpan(bytes.Length / 2).Clear();
+        File.WriteAllBytes(path, bytes);
+
+        var log = new List<string>();
+        Assert.Equal(10, store.LatestValid(log.Add)!.Step);
+        Assert.StartsWith("step 20: rank-00000.safetensors checksum mismatch (expected ", Assert.Single(log), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"format\": \"distgrad-checkpoint/2\"", "\"format\": \"distgrad-checkpoint/1\"", "unknown format \"distgrad-checkpoint/1\" (expected \"distgrad-checkpoint/2\")")]
+    [InlineData("\"checksum_algorithm\": \"xxhash128\"", "\"checksum_algorithm\": \"sha256\"", "unknown checksum algorithm \"sha256\" (expected \"xxhash128\")")]
+    [InlineData("\"checksum\": \"", "\"checksum\": \"0", "is not 32 lowercase hex digits")]
+    public void A_manifest_of_another_format_or_checksum_is_skipped_with_the_reason(string original, string replacement, string reason)
+    {
+        using var temp = new TempDirectory();
+        var store = new CheckpointStore(temp.Path);
+        CheckpointFixtures.WriteWhole(store, 10);
+        CheckpointFixtures.WriteWhole(store, 20);
+        var manifest = Path.Combine(store.StepDirectory(20), "checkpoint.json");
+        var json = File.ReadAllText(manifest);
+        Assert.Contains(original, json, StringComparison.Ordinal);
+        File.WriteAllText(manifest, json.Replace(original, replacement, StringComparison.Ordinal));
+
+        var log = new List<string>();
+        Assert.Equal(10, store.LatestValid(log.Add)!.Step);
+        var line = Assert.Single(log);
+        Assert.StartsWith("step 20: checkpoint.json is unreadable: ", line, StringComparison.Ordinal);
+        Assert.Contains(reason, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Missing_or_damaged_manifests_and_missing_shards_are_skipped_with_their_reasons()
     {
         using var temp = new TempDirectory();
@@ -50,7 +90,7 @@ public class CheckpointCorruptionTests
         CheckpointFixtures.WriteWhole(store, 30);
         CheckpointFixtures.WriteWhole(store, 40);
         File.Delete(Path.Combine(store.StepDirectory(40), "checkpoint.json"));
-        File.WriteAllText(Path.Combine(store.StepDirectory(30), "checkpoint.json"), "{\"format\": \"distgrad-checkpoint/1\", \"step\": ");
+        File.WriteAllText(Path.Combine(store.StepDirectory(30), "checkpoint.json"), "{\"format\": \"distgrad-checkpoint/2\", \"step\": ");
         File.Delete(CheckpointFixtures.ShardPath(store, 20, 1));
 
         var log = new List<string>();

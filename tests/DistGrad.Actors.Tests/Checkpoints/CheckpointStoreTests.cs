@@ -50,9 +50,32 @@ public class CheckpointStoreTests
         var path = Path.Combine(store.StepDirectory(5), shard.File);
         Assert.Equal("rank-00000.safetensors", shard.File);
         Assert.Equal(new FileInfo(path).Length, shard.Bytes);
-        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))), shard.Sha256);
+        Assert.Equal(Convert.ToHexStringLower(System.IO.Hashing.XxHash128.Hash(File.ReadAllBytes(path))), shard.Checksum);
+        Assert.Matches("^[0-9a-f]{32}$", shard.Checksum);
         Assert.Equal(["param/0.weight", "param/0.bias", "optim/state.0.momentum_buffer", "optim/param_groups.0.lr", "optim/param_groups.0.params"], SafeTensors.Load(path).Keys);
         Assert.Equal("0", SafeTensors.LoadMetadata(path)["rank"]);
+    }
+
+    [Fact]
+    public void The_manifest_records_each_shards_xxhash128_checksum_and_size()
+    {
+        using var temp = new TempDirectory();
+        var store = new CheckpointStore(temp.Path);
+        var shards = CheckpointFixtures.WriteWhole(store, 10);
+
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(store.StepDirectory(10), "checkpoint.json")));
+        var root = manifest.RootElement;
+        Assert.Equal("distgrad-checkpoint/2", root.GetProperty("format").GetString());
+        Assert.Equal("xxhash128", root.GetProperty("checksum_algorithm").GetString());
+        var recorded = root.GetProperty("shards").EnumerateArray().ToList();
+        Assert.Equal(2, recorded.Count);
+        for (var rank = 0; rank < 2; rank++)
+        {
+            Assert.Equal(shards[rank].File, recorded[rank].GetProperty("file").GetString());
+            Assert.Equal(shards[rank].Checksum, recorded[rank].GetProperty("checksum").GetString());
+            Assert.Equal(shards[rank].Bytes, recorded[rank].GetProperty("bytes").GetInt64());
+            Assert.False(recorded[rank].TryGetProperty("sha256", out _));
+        }
     }
 
     [Fact]
