@@ -5,7 +5,7 @@ using DistGrad.Coordinator.Running;
 namespace DistGrad.Actors.Tests.Cluster;
 
 /// <summary>
-/// Stops a worker node's ActorSystem once the job has finished <c>afterStep</c> steps: the last node, or with
+/// Stops a worker node (its workers at once, then its ActorSystem) once the job has finished <c>afterStep</c> steps: the last node, or with
 /// <c>aWorkerNode</c> the last one that hosts a worker of the job (with spare nodes the last may host none).
 /// </summary>
 internal sealed class NodeKiller(int afterStep, bool aWorkerNode = false) : IClusterWatcher
@@ -33,6 +33,10 @@ internal sealed class NodeKiller(int afterStep, bool aWorkerNode = false) : IClu
             _done = true;
             var node = aWorkerNode ? _cluster.Nodes.Last(HostsAWorker) : _cluster.Nodes[^1];
             KilledAt = DateTime.UtcNow;
+            // Terminating the system leaves the cluster first, which takes longer than a short job: the node's
+            // workers are stopped at once, as a crash would, and then the node goes.
+            var host = node.System.ActorSelection("/user/workers").ResolveOne(TimeSpan.FromSeconds(2)).GetAwaiter().GetResult();
+            node.System.Stop(host);
             _ = node.System.Terminate();
         }
     }
