@@ -17,13 +17,14 @@ public static class ClusterConfig
     /// The configuration of a node with <paramref name="role"/> listening on <paramref name="hostname"/>:<paramref name="port"/>
     /// (0 picks a free port) that joins <paramref name="seedNodes"/> (empty: joined explicitly later).
     /// </summary>
-    public static Akka.Configuration.Config For(string role, string hostname, int port, IReadOnlyList<string> seedNodes)
+    public static Akka.Configuration.Config For(string role, string hostname, int port, IReadOnlyList<string> seedNodes, IReadOnlyList<string>? extraRoles = null)
     {
         var seeds = string.Join(", ", seedNodes.Select(s => "\"" + s + "\""));
+        var roles = string.Join(", ", new[] { role }.Concat(extraRoles ?? []).Select(r => "\"" + r + "\""));
         var node = string.Create(CultureInfo.InvariantCulture, $$"""
             akka.remote.dot-netty.tcp.hostname = "{{hostname}}"
             akka.remote.dot-netty.tcp.port = {{port}}
-            akka.cluster.roles = ["{{role}}"]
+            akka.cluster.roles = [{{roles}}]
             akka.cluster.seed-nodes = [{{seeds}}]
             """);
         return ConfigurationFactory.ParseString(node).WithFallback(Base);

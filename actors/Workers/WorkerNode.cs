@@ -2,13 +2,15 @@ using System.Net;
 using Akka.Actor;
 using Akka.Cluster;
 using DistGrad.Actors.Config;
+using DistGrad.Actors.Placement;
 
 namespace DistGrad.Actors.Workers;
 
 /// <summary>
-/// A worker node: an ActorSystem with role <c>worker</c> that joins the cluster and hosts the
-/// <see cref="WorkerHostActor"/> (one worker slot per device). The node-host process runs one; the
-/// coordinator's embedded cluster runs several in its own process.
+/// A worker node: an ActorSystem with role <c>worker</c> that joins the cluster, answers capacity queries
+/// (<see cref="WorkerHostActor"/>, one worker slot per device) and runs the worker shard region where
+/// Cluster Sharding places worker entities. The node-host process runs one; the coordinator's embedded
+/// cluster runs several in its own process.
 /// </summary>
 public sealed class WorkerNode : IAsyncDisposable
 {
@@ -25,8 +27,11 @@ public sealed class WorkerNode : IAsyncDisposable
     /// </summary>
     public static WorkerNode Start(string hostname, int port, IReadOnlyList<string> seedNodes, int slots, string devices)
     {
-        var system = ActorSystem.Create(ClusterConfig.SystemName, ClusterConfig.For(ClusterConfig.WorkerRole, hostname, port, seedNodes));
-        system.ActorOf(WorkerHostActor.Props(slots, devices, DataAddress(hostname)), WorkerHostActor.Name);
+        // The slot count travels in the node's roles, where the placement strategy reads it.
+        var roles = new[] { SlotAllocationStrategy.SlotsRolePrefix + slots.ToString(global::System.Globalization.CultureInfo.InvariantCulture) };
+        var system = ActorSystem.Create(ClusterConfig.SystemName, ClusterConfig.For(ClusterConfig.WorkerRole, hostname, port, seedNodes, roles));
+        system.ActorOf(WorkerHostActor.Props(slots, devices), WorkerHostActor.Name);
+        WorkerPlacement.StartRegion(system, new DeviceSlots(devices), DataAddress(hostname));
         return new WorkerNode(system);
     }
 

@@ -6,6 +6,7 @@ using DistGrad.Actors.Config;
 using DistGrad.Actors.Jobs;
 using DistGrad.Actors.Messages;
 using DistGrad.Actors.Pipeline;
+using DistGrad.Actors.Placement;
 using DistGrad.Actors.Telemetry;
 using DistGrad.Actors.Workers;
 
@@ -132,21 +133,11 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void StartWorkers()
     {
-        // Ranks go round-robin over the nodes (sorted by address, so the placement repeats), skipping full ones.
-        var nodes = _hosts.OrderBy(h => h.Key.ToString(), StringComparer.Ordinal).Select(h => (h.Key, h.Value.Host, Free: h.Value.Slots)).ToList();
-        var next = 0;
+        // Cluster Sharding places every worker on a live node with a free slot (SlotAllocationStrategy).
+        var region = WorkerPlacement.Region(Context.System);
         for (var rank = 0; rank < _spec.WorldSize; rank++)
         {
-            while (nodes[next % nodes.Count].Free == 0)
-            {
-                next++;
-            }
-
-            var node = nodes[next % nodes.Count];
-            nodes[next % nodes.Count] = node with { Free = node.Free - 1 };
-            next++;
-            _workerNodes[rank] = node.Key;
-            node.Host.Tell(new StartWorker(AttemptId, rank, _spec, Self));
+            region.Tell(new StartWorker(AttemptId, rank, _spec, Self));
         }
 
         Await("WorkerStarted", Enumerable.Range(0, _spec.WorldSize));
@@ -158,6 +149,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
             Receive<WorkerStarted>(started => Answered(started.Rank, started.JobId, () =>
             {
                 _workers[started.Rank] = Sender;
+                _workerNodes[started.Rank] = Sender.Path.Address;
                 Context.Watch(Sender);
                 hosts[started.Rank] = started.DataHost;
                 ports[started.Rank] = started.DataPort;

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using DistGrad.Actors.Config;
 using DistGrad.Actors.Pipeline;
+using DistGrad.Actors.Placement;
 using DistGrad.Actors.Telemetry;
 using DistGrad.Coordinator.Cli;
 using DistGrad.Coordinator.Coordination;
@@ -61,6 +62,7 @@ public static class TrainCommand
         try
         {
             var cluster = Cluster.Get(system);
+            WorkerPlacement.StartRegion(system, DeviceSlots.None, System.Net.IPAddress.Loopback);
             if (!options.UseCluster)
             {
                 cluster.Join(cluster.SelfAddress);

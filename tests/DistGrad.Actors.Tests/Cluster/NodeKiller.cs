@@ -10,6 +10,9 @@ namespace DistGrad.Actors.Tests.Cluster;
 /// </summary>
 internal sealed class NodeKiller(int afterStep, bool aWorkerNode = false) : IClusterWatcher
 {
+    /// <summary>Where Cluster Sharding runs the worker actors: region / shard / entity / worker.</summary>
+    private const string WorkersPath = "/system/sharding/" + Actors.Placement.WorkerPlacement.TypeName + "/*/*/worker";
+
     private LocalCluster? _cluster;
     private bool _done;
 
@@ -35,15 +38,22 @@ internal sealed class NodeKiller(int afterStep, bool aWorkerNode = false) : IClu
             KilledAt = DateTime.UtcNow;
             // Terminating the system leaves the cluster first, which takes longer than a short job: the node's
             // workers are stopped at once, as a crash would, and then the node goes.
-            var host = node.System.ActorSelection("/user/workers").ResolveOne(TimeSpan.FromSeconds(2)).GetAwaiter().GetResult();
-            node.System.Stop(host);
+            node.System.ActorSelection(WorkersPath).Tell(PoisonPill.Instance);
             _ = node.System.Terminate();
         }
     }
 
     private static bool HostsAWorker(Actors.Workers.WorkerNode node)
     {
-        var identity = node.System.ActorSelection("/user/workers/*").Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(2)).GetAwaiter().GetResult();
-        return identity.Subject != null;
+        try
+        {
+            var identity = node.System.ActorSelection(WorkersPath).Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(1)).GetAwaiter().GetResult();
+            return identity.Subject != null;
+        }
+        catch (Akka.Actor.AskTimeoutException)
+        {
+            // A wildcard selection that matches nothing does not answer.
+            return false;
+        }
     }
 }
