@@ -51,6 +51,8 @@ public static class HelpText
           --checkpoint-keep K          whole checkpoints kept                               [3]
           --max-restarts N             recoveries before the job gives up                   [3]
           --resume DIR                 continue from the newest whole checkpoint in DIR (a run directory)
+          --standby                    with --cluster and the same options and --out as a running coordinator:
+                                       take its job over from the last checkpoint if its node is lost
 
         The run directory gets metrics.jsonl (a line per step), summary.json and final.safetensors.
         """;

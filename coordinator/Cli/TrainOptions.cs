@@ -36,4 +36,7 @@ public sealed record TrainOptions
 
     /// <summary>A run directory (or its checkpoints folder) whose newest whole checkpoint this job continues from.</summary>
     public string? ResumeDirectory { get; init; }
+
+    /// <summary>Stand by for the job's coordinator (same options and --out): take over from its last checkpoint if its node is lost.</summary>
+    public bool Standby { get; init; }
 }

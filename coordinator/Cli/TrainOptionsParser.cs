@@ -51,6 +51,7 @@ public static class TrainOptionsParser
     {
         ["--cluster"] = o => o with { UseCluster = true },
         ["--no-eval"] = o => o with { Job = o.Job with { Evaluate = false } },
+        ["--standby"] = o => o with { Standby = true },
     };
 
     /// <summary>Every option name, for the help text's test.</summary>
@@ -86,6 +87,11 @@ public static class TrainOptionsParser
         if (!options.UseCluster && options.SeedNodes.Count > 0)
         {
             throw new UsageException("--seed-nodes is only used with --cluster");
+        }
+
+        if (options.Standby && (!options.UseCluster || options.OutputDirectory == null))
+        {
+            throw new UsageException("--standby needs --cluster and the --out of the coordinator it stands by for (the run directory both use)");
         }
 
         if (options.UseCluster && args.Any(a => a.StartsWith("--devices", StringComparison.Ordinal)))

@@ -68,6 +68,11 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         {
             (_restoreDirectory, _restoreStep, _step) = (resume.Directory, resume.Step, resume.Step);
         }
+        else if (settings.TakeOverCheckpoints is { } takeOver && new CheckpointStore(takeOver).LatestValid(skipped => _log.Warning("take-over: {0}", skipped)) is { } latest)
+        {
+            // A standby coordinator starting means the job's first coordinator is gone: go on from its last checkpoint.
+            (_restoreDirectory, _restoreStep, _step) = (takeOver, latest.Step, latest.Step);
+        }
 
         WaitingForSlots();
     }
@@ -123,11 +128,10 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         // A node that leaves or fails before the workers start takes its slots with it.
         Receive<ClusterEvent.MemberRemoved>(removed => _hosts.Remove(removed.Member.Address));
         Receive<ClusterEvent.UnreachableMember>(unreachable => _hosts.Remove(unreachable.Member.Address));
-        Receive<Deadline>(_ => Fail(_cluster.SelfMember.Status == MemberStatus.Up
-            ? $"waited {Seconds(_settings.WorkerWaitTimeout)} for {_spec.WorldSize} worker slot(s) on nodes with role '{ClusterConfig.WorkerRole}', " +
-              $"but found {_hosts.Values.Sum(h => h.Slots)} ({(_hosts.Count == 0 ? "no worker node joined" : string.Join(", ", _hosts.Keys))})"
-            : $"could not join the cluster through the seed nodes {string.Join(", ", _cluster.Settings.SeedNodes)} within {Seconds(_settings.WorkerWaitTimeout)}: " +
-              "none answered (is the first seed node running, or is this node the first seed?)"));
+        // The coordinator starts once its node is Up (it is a cluster singleton), so only slots can be missing.
+        Receive<Deadline>(_ => Fail(
+            $"waited {Seconds(_settings.WorkerWaitTimeout)} for {_spec.WorldSize} worker slot(s) on nodes with role '{ClusterConfig.WorkerRole}', " +
+            $"but found {_hosts.Values.Sum(h => h.Slots)} ({(_hosts.Count == 0 ? "no worker node joined" : string.Join(", ", _hosts.Keys))})"));
         Common();
     }
 
@@ -294,6 +298,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
             Receive<JobFinished>(finished => Answered(finished.Rank, finished.JobId, () => _testAccuracy ??= finished.TestAccuracy, () =>
             {
                 Tell(new StopJob(AttemptId));
+                AnnounceEnd(new JobEnded(true, null, (int)_step));
                 _completion.TrySetResult(new JobOutcome(true, null, (int)_step, _lastLoss, _testAccuracy, _hosts.Count, trainSeconds, _trainSamples) { Recoveries = _restarts });
                 Context.Stop(Self);
             }));
@@ -385,8 +390,23 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     {
         _log.Info("job {0} failed: {1}", _jobId, error);
         Tell(new StopJob(AttemptId));
+        AnnounceEnd(new JobEnded(false, error, (int)_step));
         _completion.TrySetResult(JobOutcome.Failed(error, (int)_step, _hosts.Count) with { Recoveries = _restarts });
         Context.Stop(Self);
+    }
+
+    /// <summary>Tells the job's other coordinator processes (standbys) that it is over.</summary>
+    private void AnnounceEnd(JobEnded ended)
+    {
+        if (_settings.JobRole is not { } role)
+        {
+            return;
+        }
+
+        foreach (var member in _cluster.State.Members.Where(m => m.HasRole(role) && !m.Address.Equals(_cluster.SelfAddress)))
+        {
+            Context.ActorSelection(new RootActorPath(member.Address) / "user" / JobWatchActor.Name).Tell(ended);
+        }
     }
 
     private string WorkerPath(int rank) =>

@@ -7,5 +7,8 @@ public sealed record JobOutcome(
     /// <summary>How many times the job rolled back to a checkpoint after losing a worker.</summary>
     public int Recoveries { get; init; }
 
+    /// <summary>The job ran on another coordinator process (this one was its standby).</summary>
+    public bool RanElsewhere { get; init; }
+
     public static JobOutcome Failed(string error, int steps, int nodes) => new(false, error, steps, null, null, nodes, 0, 0);
 }

@@ -24,7 +24,9 @@ public sealed class RunDirectory : IJobObserver, IDisposable
     {
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(Path);
-        _metrics = new StreamWriter(System.IO.Path.Combine(Path, "metrics.jsonl"), append) { AutoFlush = true };
+        var metrics = System.IO.Path.Combine(Path, "metrics.jsonl");
+        _lastStepWritten = append ? LastStep(metrics) : 0;
+        _metrics = new StreamWriter(metrics, append) { AutoFlush = true };
         _events = new StreamWriter(System.IO.Path.Combine(Path, "events.jsonl"), append) { AutoFlush = true };
     }
 
@@ -136,6 +138,26 @@ public sealed class RunDirectory : IJobObserver, IDisposable
         File.WriteAllText(
             System.IO.Path.Combine(Path, "summary.json"),
             JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    /// <summary>The step of the last line of an existing metrics.jsonl (0 when there is none).</summary>
+    private static long LastStep(string metrics)
+    {
+        if (!File.Exists(metrics))
+        {
+            return 0;
+        }
+
+        var last = File.ReadLines(metrics).LastOrDefault(l => l.Length > 0);
+        try
+        {
+            return last == null ? 0 : JsonDocument.Parse(last).RootElement.GetProperty("step").GetInt64();
+        }
+        catch (JsonException)
+        {
+            // A line cut short by a crash: the steps after the checkpoint are written again.
+            return 0;
+        }
     }
 
     public void Dispose()

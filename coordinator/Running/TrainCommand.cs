@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Cluster.Tools.Singleton;
 using DistGrad.Actors.Config;
 using DistGrad.Actors.Pipeline;
 using DistGrad.Actors.Placement;
@@ -25,7 +26,8 @@ public static class TrainCommand
     {
         var wall = Stopwatch.StartNew();
         var telemetry = TelemetrySetup.Start(options.Telemetry, options.OtlpEndpoint);
-        using var run = new RunDirectory(options.OutputDirectory ?? RunDirectory.DefaultPath(DateTime.UtcNow), append: options.ResumeDirectory != null);
+        // A resumed job and a standby continue the run directory's files instead of starting them afresh.
+        using var run = new RunDirectory(options.OutputDirectory ?? RunDirectory.DefaultPath(DateTime.UtcNow), append: options.ResumeDirectory != null || options.Standby);
         var progress = new ProgressDisplay(output, interactive);
         var job = options.Job;
         if (job.PipelineStages > 1)
@@ -55,9 +57,12 @@ public static class TrainCommand
             }
         }
 
+        // Every coordinator process of this job (the one that runs it and any --standby) shares a role named
+        // after the run directory: the job's coordinator is a cluster singleton among them.
+        var jobRole = JobRole(run.Path);
         var system = ActorSystem.Create(
             ClusterConfig.SystemName,
-            ClusterConfig.For(ClusterConfig.CoordinatorRole, options.Hostname, options.Port, options.UseCluster ? options.SeedNodes : []));
+            ClusterConfig.For(ClusterConfig.CoordinatorRole, options.Hostname, options.Port, options.UseCluster ? options.SeedNodes : [], [jobRole]));
         LocalCluster? local = null;
         try
         {
@@ -72,20 +77,59 @@ public static class TrainCommand
             }
 
             var completion = new TaskCompletionSource<JobOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var settings = new CoordinatorSettings(options.WorkerWaitTimeout, run.FinalParameters, resume);
-            var coordinator = system.ActorOf(CoordinatorActor.Props(jobId, job, settings, watcher == null ? new ObserverGroup(progress, run) : new ObserverGroup(progress, run, watcher), completion), "coordinator");
+            var settings = new CoordinatorSettings(options.WorkerWaitTimeout, run.FinalParameters, resume)
+            {
+                TakeOverCheckpoints = options.Standby ? job.CheckpointDirectory : null,
+                JobRole = jobRole,
+            };
+            var observer = watcher == null ? new ObserverGroup(progress, run) : new ObserverGroup(progress, run, watcher);
+            // The coordinator runs on the oldest node with the job's role: this process, unless it is a standby
+            // whose first coordinator still lives; when that one's node is lost, the standby's starts here.
+            var manager = system.ActorOf(
+                ClusterSingletonManager.Props(
+                    CoordinatorActor.Props(jobId, job, settings, observer, completion),
+                    PoisonPill.Instance,
+                    ClusterSingletonManagerSettings.Create(system).WithRole(jobRole).WithSingletonName(CoordinatorName)),
+                CoordinatorManagerName);
+            system.ActorOf(JobWatchActor.Props(completion, manager), JobWatchActor.Name);
+            if (options.Standby)
+            {
+                progress.OnPhase("standing by: this coordinator takes over the job if its coordinator's node is lost");
+            }
+
+            _ = FailIfNotJoined(cluster, options, completion);
 
             // SIGTERM or Ctrl+C abort the job: workers are told to stop, the run directory keeps what was written.
+            // A standby that is not running the job just stops.
             void Abort(PosixSignalContext context)
             {
                 context.Cancel = true;
-                coordinator.Tell(new CoordinatorActor.Abort($"stopped by {context.Signal}"));
+                var reason = $"stopped by {context.Signal}";
+                system.ActorSelection($"/user/{CoordinatorManagerName}/{CoordinatorName}")
+                    .Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(2))
+                    .ContinueWith(
+                        identity =>
+                        {
+                            if (identity.IsCompletedSuccessfully && identity.Result.Subject is { } coordinator)
+                            {
+                                coordinator.Tell(new CoordinatorActor.Abort(reason));
+                            }
+                            else
+                            {
+                                completion.TrySetResult(JobOutcome.Failed($"{reason} (a standby; the job goes on at its coordinator)", 0, 0));
+                            }
+                        },
+                        TaskScheduler.Default);
             }
 
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Abort);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Abort);
             var outcome = await completion.Task.ConfigureAwait(false);
-            if (outcome.Succeeded)
+            if (outcome.RanElsewhere)
+            {
+                progress.OnPhase(outcome.Succeeded ? "the job finished on its coordinator" : $"the job ended on its coordinator: {outcome.Error}");
+            }
+            else if (outcome.Succeeded)
             {
                 run.WriteSummary(outcome, job, wall.Elapsed.TotalSeconds);
                 progress.Summary(outcome, run.Path, wall.Elapsed.TotalSeconds);
@@ -110,6 +154,26 @@ public static class TrainCommand
             {
                 provider.Dispose();
             }
+        }
+    }
+
+    private const string CoordinatorManagerName = "job";
+    private const string CoordinatorName = "coordinator";
+
+    /// <summary>The cluster role of the coordinator processes of the job writing to <paramref name="runDirectory"/>.</summary>
+    private static string JobRole(string runDirectory) =>
+        "job-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(runDirectory)))[..12];
+
+    /// <summary>The coordinator starts only once this node is Up: a cluster it cannot join fails the job in time instead.</summary>
+    private static async Task FailIfNotJoined(Cluster cluster, TrainOptions options, TaskCompletionSource<JobOutcome> completion)
+    {
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        if (await Task.WhenAny(up.Task, Task.Delay(options.WorkerWaitTimeout)).ConfigureAwait(false) != up.Task)
+        {
+            completion.TrySetResult(JobOutcome.Failed(
+                $"could not join the cluster through the seed nodes {string.Join(", ", cluster.Settings.SeedNodes)} within {options.WorkerWaitTimeout.TotalSeconds:0.#} s: " +
+                "none answered (is the first seed node running, or is this node the first seed?)", 0, 0));
         }
     }
 }
