@@ -12,9 +12,10 @@ namespace DistGrad.Coordinator.Running;
 /// </summary>
 public sealed class RunDirectory : IJobObserver, IDisposable
 {
-    private readonly StreamWriter _metrics;
-    private readonly StreamWriter _events;
+    private readonly JsonLinesFile _metrics;
+    private readonly JsonLinesFile _events;
     private readonly List<JobEvent> _jobEvents = [];
+    private readonly string _metricsPath;
     private long _lastStepWritten;
     private readonly PipelineTimelineRecorder _timeline = new();
 
@@ -24,10 +25,12 @@ public sealed class RunDirectory : IJobObserver, IDisposable
     {
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(Path);
-        var metrics = System.IO.Path.Combine(Path, "metrics.jsonl");
-        _lastStepWritten = append ? LastStep(metrics) : 0;
-        _metrics = new StreamWriter(metrics, append) { AutoFlush = true };
-        _events = new StreamWriter(System.IO.Path.Combine(Path, "events.jsonl"), append) { AutoFlush = true };
+        _metricsPath = System.IO.Path.Combine(Path, "metrics.jsonl");
+        // Appending, the last step already written is read when the first step arrives: a standby opens the
+        // directory long before it takes over, while its first coordinator is still writing.
+        _lastStepWritten = append ? -1 : 0;
+        _metrics = new JsonLinesFile(_metricsPath, append);
+        _events = new JsonLinesFile(System.IO.Path.Combine(Path, "events.jsonl"), append);
     }
 
     public string Path { get; }
@@ -53,6 +56,11 @@ public sealed class RunDirectory : IJobObserver, IDisposable
     {
         // After a recovery the steps since the checkpoint run again, with the same results (every batch
         // comes from the seed and the step): metrics.jsonl keeps one line per step.
+        if (_lastStepWritten < 0)
+        {
+            _lastStepWritten = LastStep(_metricsPath);
+        }
+
         if (record.Step <= _lastStepWritten)
         {
             return;
@@ -148,7 +156,9 @@ public sealed class RunDirectory : IJobObserver, IDisposable
             return 0;
         }
 
-        var last = File.ReadLines(metrics).LastOrDefault(l => l.Length > 0);
+        using var stream = new FileStream(metrics, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var last = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
         try
         {
             return last == null ? 0 : JsonDocument.Parse(last).RootElement.GetProperty("step").GetInt64();

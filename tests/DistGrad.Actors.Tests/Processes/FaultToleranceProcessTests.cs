@@ -20,9 +20,9 @@ public class FaultToleranceProcessTests(ITestOutputHelper log)
     /// <summary>
     /// Long enough that the job still runs when a node started mid-run has joined (~4.5 s on 2 cores, about
     /// 110 steps of ~25 ms) and a leaving node's worker has stopped (~50 steps more): the step count keeps
-    /// that window open (steps are cheap here: the job trains in ~10 s).
+    /// that window open on a busy machine (steps are cheap here: the job trains in ~20 s).
     /// </summary>
-    private const int Steps = 400;
+    private const int Steps = 800;
 
     private static readonly string[] Job =
     [
@@ -120,6 +120,34 @@ public class FaultToleranceProcessTests(ITestOutputHelper log)
 
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "summary.json")));
         Assert.Equal(newest, summary.RootElement.GetProperty("resumed_from_step").GetInt64());
+        await AssertEqualsUnbrokenRun(dir.Path);
+    }
+
+    [Fact]
+    public async Task A_standby_coordinator_takes_the_job_over_when_the_coordinator_is_killed_and_it_ends_bit_identical()
+    {
+        using var dir = new TempDirectory();
+        var (port, seed) = SeedNode();
+        using var coordinator = StartCoordinator(port, seed, dir.Path);
+        using var standby = new ChildProcess(
+            "coordinator",
+            ["train", "--cluster", "--standby", "--port", $"{ChildProcess.FreePort()}", "--seed-nodes", seed, "--worker-wait", "30", "--out", dir.Path, .. Job, .. Checkpoints]);
+        Assert.True(standby.WaitForOutput("standing by", Startup), "the standby did not start:\n" + standby.Output);
+        using var a = StartNodeHost(seed);
+        using var b = StartNodeHost(seed);
+        var killedAt = WaitForStep(dir.Path, 25, coordinator);
+        coordinator.Kill();
+        var clock = Stopwatch.StartNew();
+
+        // The standby's coordinator starts once the killed node is downed, and goes on from the last checkpoint.
+        Assert.True(standby.WaitForOutput("resumed from the checkpoint of step", Limit), $"the standby did not take over {clock.Elapsed.TotalSeconds:0.0} s after the kill:\n" + standby.Output);
+        var tookOver = clock.Elapsed;
+        Assert.True(standby.WaitForExit(Limit), "the standby did not finish the job:\n" + standby.Output);
+        Assert.True(standby.ExitCode == 0, standby.Output);
+        Assert.Contains($"done: {Steps} steps", standby.Output, StringComparison.Ordinal);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"coordinator killed at step {killedAt}; the standby trained again {tookOver.TotalSeconds:0.00} s later"));
+        var steps = File.ReadAllLines(Path.Combine(dir.Path, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt32()).ToArray();
+        Assert.True(steps.SequenceEqual(Enumerable.Range(1, Steps)), $"metrics.jsonl steps: {string.Join(",", steps.Take(60))} … ({steps.Length} lines)");
         await AssertEqualsUnbrokenRun(dir.Path);
     }
 
