@@ -10,6 +10,7 @@ public static class ResumePoint
     /// The newest whole checkpoint in <paramref name="directory"/> (a run directory or its checkpoints folder);
     /// damaged or partial ones are skipped, each with a line to <paramref name="log"/>.
     /// </summary>
+    /// <remarks><paramref name="job"/>'s partition must be resolved to layer counts already, as the checkpoint records it.</remarks>
     /// <exception cref="ArgumentException">No whole checkpoint, or one written by a different job (named).</exception>
     public static (string Directory, long Step) Find(string directory, JobSpec job, Action<string> log)
     {
@@ -23,6 +24,7 @@ public static class ResumePoint
             ["data_parallel"] = job.DataParallel.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["pipeline_stages"] = job.PipelineStages.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["optimizer"] = job.Optimizer,
+            ["partition"] = job.Partition,
         };
         var mismatches = expected
             .Where(e => checkpoint.Metadata.TryGetValue(e.Key, out var saved) && saved != e.Value)

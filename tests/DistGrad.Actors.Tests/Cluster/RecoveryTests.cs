@@ -28,6 +28,25 @@ public class RecoveryTests
     }
 
     [Fact]
+    public async Task A_pipeline_that_loses_a_stage_recovers_from_its_checkpoint_and_ends_as_an_unbroken_run()
+    {
+        string[] pipeline = [.. Job, "--data-parallel", "1", "--pipeline-stages", "2", "--micro-batches", "4", "--checkpoint-every", "5"];
+        using var unbroken = new TempDirectory();
+        var reference = await TrainCommand.RunAsync(TrainOptionsParser.Parse([.. pipeline, "--out", unbroken.Path]), TextWriter.Null, interactive: false);
+        Assert.True(reference.Succeeded, reference.Error);
+        using var dir = new TempDirectory();
+
+        var outcome = await TrainCommand.RunAsync(
+            TrainOptionsParser.Parse([.. pipeline, "--out", dir.Path]), TextWriter.Null, interactive: false, new NodeKiller(afterStep: 7, aWorkerNode: true));
+
+        Assert.True(outcome.Succeeded, outcome.Error);
+        Assert.Equal(1, outcome.Recoveries);
+        // Both stages' shards are in every checkpoint, and rank 0 gathers the whole model at the end.
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(dir.Path, "checkpoints", "step-00000030"), "rank-*.safetensors").Length);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(unbroken.Path, "final.safetensors")), File.ReadAllBytes(Path.Combine(dir.Path, "final.safetensors")));
+    }
+
+    [Fact]
     public async Task A_lost_node_rolls_the_job_back_to_its_last_checkpoint_and_it_ends_as_an_unbroken_run()
     {
         using var dir = new TempDirectory();
