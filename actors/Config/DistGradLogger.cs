@@ -32,10 +32,15 @@ public sealed class DistGradLogger : ReceiveActor
     /// orderly exit of the other nodes; during a job the coordinator's own error names the worker and
     /// what it awaited, which says more than Akka's transport-level line.
     /// </summary>
+    /// <remarks>
+    /// Also a worker shard that found no free slot yet (SlotAllocationStrategy): sharding asks again every
+    /// second, and the coordinator's own phase line says it waits for worker slots.
+    /// </remarks>
     private static bool IsShutdownNoise(LogEvent e)
     {
         var text = e.Message?.ToString() ?? string.Empty;
         return e is Error { Cause: { } cause } && cause.GetType().Name is "EndpointDisassociatedException" or "ShutDownAssociation" or "InvalidAssociation"
+            || (e is Error { Cause: { } noSlot } && noSlot.Message.Contains(Placement.SlotAllocationStrategy.NoSlotMessage, StringComparison.Ordinal))
             || text.Contains("Disassociated", StringComparison.Ordinal)
             || text.Contains("Association with remote system", StringComparison.Ordinal)
             || text.Contains("Tried to associate with unreachable remote address", StringComparison.Ordinal)

@@ -20,6 +20,9 @@ public sealed class SlotAllocationStrategy(ActorSystem system) : IShardAllocatio
 {
     public const string SlotsRolePrefix = "slots-";
 
+    /// <summary>The start of the reason an allocation fails for want of a slot (the log leaves these out).</summary>
+    public const string NoSlotMessage = "no node has a free worker slot";
+
     public Task<IActorRef> AllocateShard(IActorRef requester, string shardId, IImmutableDictionary<IActorRef, IImmutableList<string>> currentShardAllocations)
     {
         var cluster = Cluster.Get(system);
@@ -35,7 +38,7 @@ public sealed class SlotAllocationStrategy(ActorSystem system) : IShardAllocatio
             .ToArray();
         return candidates.Length > 0
             ? Task.FromResult(candidates[0].Region)
-            : Task.FromException<IActorRef>(new InvalidOperationException($"no node has a free worker slot for {shardId}; waiting for capacity"));
+            : Task.FromException<IActorRef>(new InvalidOperationException($"{NoSlotMessage} for {shardId}; waiting for capacity"));
     }
 
     public Task<IImmutableSet<string>> Rebalance(IImmutableDictionary<IActorRef, IImmutableList<string>> currentShardAllocations, IImmutableSet<string> rebalanceInProgress) =>

@@ -48,6 +48,7 @@ public static class HelpText
           --otlp-endpoint URL          OTLP collector (with --telemetry otlp)               [http://localhost:4317]
           --checkpoint-every N         write a checkpoint after every N steps; a lost worker then
                                        rolls the job back to the last one instead of failing it  [off]
+                                       (kill -HUP the coordinator: one checkpoint after the next step)
           --checkpoint-keep K          whole checkpoints kept                               [3]
           --max-restarts N             recoveries before the job gives up                   [3]
           --resume DIR                 continue from the newest whole checkpoint in DIR (a run directory)

@@ -32,8 +32,36 @@ public sealed partial class CoordinatorActor
     /// <summary>The id workers of the current attempt run under: the job id, with the attempt number after a recovery.</summary>
     private string AttemptId => _attempt == 0 ? _jobId : string.Create(CultureInfo.InvariantCulture, $"{_jobId}-r{_attempt}");
 
-    /// <summary>Whether workers write a checkpoint after <paramref name="step"/> (0-based).</summary>
-    private bool CheckpointAfter(long step) => _store != null && _spec.CheckpointEvery is { } every && (step + 1) % every == 0;
+    private bool _checkpointRequested;
+
+    /// <summary>
+    /// Whether workers write a checkpoint after <paramref name="step"/> (0-based): every N-th step, and the next
+    /// step sent after a request (SIGHUP). Called once per step, as its RunStep is sent.
+    /// </summary>
+    private bool CheckpointAfter(long step)
+    {
+        if (_store == null)
+        {
+            return false;
+        }
+
+        var requested = _checkpointRequested;
+        _checkpointRequested = false;
+        return requested || (_spec.CheckpointEvery is { } every && (step + 1) % every == 0);
+    }
+
+    /// <summary>A checkpoint on demand: after the next step the coordinator sends (the one after that when two are queued).</summary>
+    private void RequestCheckpoint()
+    {
+        if (_store == null)
+        {
+            _log.Warning("a checkpoint was requested, but the job has no checkpoint directory");
+            return;
+        }
+
+        _checkpointRequested = true;
+        _observer.OnPhase("checkpoint requested: written after the next step sent");
+    }
 
     private void QueryCapacity(Address node) =>
         Context.ActorSelection(new RootActorPath(node) / "user" / WorkerHostActor.Name).Tell(new QueryCapacity(AttemptId));
@@ -41,7 +69,8 @@ public sealed partial class CoordinatorActor
     /// <summary>A worker of the current attempt is lost: recover from the last checkpoint when the job can, else fail.</summary>
     private void Lost(string reason)
     {
-        if (_store == null)
+        // Recovery is what --checkpoint-every asks for; checkpoints on demand alone do not make a job recover.
+        if (_store == null || _spec.CheckpointEvery == null)
         {
             Fail(reason);
             return;
@@ -113,6 +142,12 @@ public sealed partial class CoordinatorActor
         }
 
         Timers.StartSingleTimer(DeadlineTimer, new Deadline(_awaited), _settings.WorkerWaitTimeout);
+    }
+
+    /// <summary>Asks the coordinator for a checkpoint after its next step (coordinator train handles SIGHUP with it).</summary>
+    public sealed class CheckpointNow
+    {
+        public static readonly CheckpointNow Instance = new();
     }
 
     /// <summary>Training runs again after a recovery: report how long it took and from which step it goes on.</summary>

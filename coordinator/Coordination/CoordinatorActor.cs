@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Cluster.Sharding;
 using Akka.Event;
 using DistGrad.Actors.Checkpoints;
 using DistGrad.Actors.Config;
@@ -63,7 +64,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         _schedule = PipelineSchedules.For(spec.Schedule, spec.PipelineStages, spec.MicroBatches);
         ScheduleValidator.ThrowIfInvalid(_schedule);
         _workerNodes = new Address?[spec.WorldSize];
-        _store = spec.CheckpointEvery != null && spec.CheckpointDirectory is { } checkpoints ? new CheckpointStore(checkpoints, spec.CheckpointKeep) : null;
+        _store = spec.CheckpointDirectory is { } checkpoints ? new CheckpointStore(checkpoints, spec.CheckpointKeep) : null;
         if (settings.ResumeFrom is { } resume)
         {
             (_restoreDirectory, _restoreStep, _step) = (resume.Directory, resume.Step, resume.Step);
@@ -122,9 +123,27 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
             _hosts[Sender.Path.Address] = (Sender, capacity.Slots);
             if (_hosts.Values.Sum(h => h.Slots) >= _spec.WorldSize)
             {
-                StartWorkers();
+                AskForRegions();
             }
         });
+        // Sharding places workers only on nodes whose shard region it knows: start once it knows every counted one.
+        Receive<CurrentRegions>(regions =>
+        {
+            if (_hosts.Values.Sum(h => h.Slots) < _spec.WorldSize)
+            {
+                return;
+            }
+
+            if (_hosts.Keys.All(regions.Regions.Contains))
+            {
+                StartWorkers();
+            }
+            else
+            {
+                Timers.StartSingleTimer("regions", AskRegions.Instance, TimeSpan.FromMilliseconds(200));
+            }
+        });
+        Receive<AskRegions>(_ => AskForRegions());
         // A node that leaves or fails before the workers start takes its slots with it.
         Receive<ClusterEvent.MemberRemoved>(removed => _hosts.Remove(removed.Member.Address));
         Receive<ClusterEvent.UnreachableMember>(unreachable => _hosts.Remove(unreachable.Member.Address));
@@ -134,6 +153,8 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
             $"but found {_hosts.Values.Sum(h => h.Slots)} ({(_hosts.Count == 0 ? "no worker node joined" : string.Join(", ", _hosts.Keys))})"));
         Common();
     }
+
+    private void AskForRegions() => WorkerPlacement.Region(Context.System).Tell(GetCurrentRegions.Instance);
 
     private void StartWorkers()
     {
@@ -251,7 +272,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
             _stepAnswers.Remove((_step, a.Rank));
         }
 
-        if (CheckpointAfter(_step))
+        if (answers.Any(a => a.Checkpoint != null))
         {
             CommitCheckpoint(_step + 1, answers);
         }
@@ -349,6 +370,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
             Lost($"timed out after {Seconds(_settings.ActionTimeout(_spec))} awaiting {deadline.Awaited} from {missing}");
         });
         Receive<Abort>(abort => Fail($"{abort.Reason} while the coordinator awaited {_awaited}"));
+        Receive<CheckpointNow>(_ => RequestCheckpoint());
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<HostCapacity>(_ => { });
     }
@@ -420,4 +442,9 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     public sealed record Abort(string Reason);
 
     private sealed record Deadline(string Awaited);
+
+    private sealed class AskRegions
+    {
+        public static readonly AskRegions Instance = new();
+    }
 }

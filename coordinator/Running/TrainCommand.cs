@@ -38,11 +38,9 @@ public static class TrainCommand
         }
 
         var jobId = $"job-{Guid.NewGuid():N}"[..16];
-        if (job.CheckpointEvery != null)
-        {
-            // Workers write their shards here: the run directory must be on storage every worker node reaches.
-            job = job with { CheckpointDirectory = Path.Combine(run.Path, "checkpoints") };
-        }
+        // Workers write their shards here (every --checkpoint-every steps, or on SIGHUP): the run directory
+        // must be on storage every worker node reaches.
+        job = job with { CheckpointDirectory = Path.Combine(run.Path, "checkpoints") };
 
         (string Directory, long Step)? resume = null;
         if (options.ResumeDirectory is { } resumeDirectory)
@@ -79,7 +77,7 @@ public static class TrainCommand
             var completion = new TaskCompletionSource<JobOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             var settings = new CoordinatorSettings(options.WorkerWaitTimeout, run.FinalParameters, resume)
             {
-                TakeOverCheckpoints = options.Standby ? job.CheckpointDirectory : null,
+                TakeOverCheckpoints = options.Standby && job.CheckpointEvery != null ? job.CheckpointDirectory : null,
                 JobRole = jobRole,
             };
             var observer = watcher == null ? new ObserverGroup(progress, run) : new ObserverGroup(progress, run, watcher);
@@ -122,6 +120,14 @@ public static class TrainCommand
                         TaskScheduler.Default);
             }
 
+            // SIGHUP: a checkpoint after the next step, on demand.
+            void CheckpointOnDemand(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                system.ActorSelection($"/user/{CoordinatorManagerName}/{CoordinatorName}").Tell(CoordinatorActor.CheckpointNow.Instance);
+            }
+
+            using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, CheckpointOnDemand);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Abort);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Abort);
             var outcome = await completion.Task.ConfigureAwait(false);

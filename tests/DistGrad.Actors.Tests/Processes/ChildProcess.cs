@@ -72,9 +72,12 @@ internal sealed class ChildProcess : IDisposable
     }
 
     /// <summary>SIGTERM: the polite stop a supervisor (systemd, Kubernetes) sends.</summary>
-    public void Terminate()
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>Sends the named signal (TERM, HUP, …) with kill(1).</summary>
+    public void Signal(string name)
     {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var kill = Process.Start("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
 

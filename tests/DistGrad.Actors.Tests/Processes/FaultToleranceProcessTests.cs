@@ -151,6 +151,25 @@ public class FaultToleranceProcessTests(ITestOutputHelper log)
         await AssertEqualsUnbrokenRun(dir.Path);
     }
 
+    [Fact]
+    public void Sighup_writes_a_checkpoint_on_demand_after_the_next_step()
+    {
+        using var dir = new TempDirectory();
+        // The embedded cluster, no --checkpoint-every: only the signal asks for a checkpoint.
+        using var coordinator = new ChildProcess("coordinator", ["train", "--out", dir.Path, .. Job]);
+        var atSignal = WaitForStep(dir.Path, 25, coordinator);
+        coordinator.Signal("HUP");
+
+        Assert.True(coordinator.WaitForExit(Limit), "the job did not finish:\n" + coordinator.Output);
+        Assert.True(coordinator.ExitCode == 0, coordinator.Output);
+        Assert.Contains("checkpoint requested", coordinator.Output, StringComparison.Ordinal);
+        var step = NewestCheckpoint(dir.Path);
+        // Two steps may already be queued at the workers when the signal comes; the checkpoint follows the next one sent.
+        Assert.InRange(step, atSignal + 1, atSignal + 60);
+        Assert.Single(Directory.GetDirectories(Path.Combine(dir.Path, "checkpoints")));
+        Assert.Contains($"checkpoint of step {step} committed", coordinator.Output, StringComparison.Ordinal);
+    }
+
     private static (int Port, string Seed) SeedNode()
     {
         var port = ChildProcess.FreePort();
