@@ -67,6 +67,19 @@ public class PipelineEquivalenceTests
     }
 
     [Fact]
+    public void Accumulation_rounds_run_the_schedule_again_before_the_gradient_stages()
+    {
+        // Two rounds of four micro-batches per step: eight chunks of 8 samples, one optimizer step.
+        var spec = Spec(2, "1f1b") with { AccumulationSteps = 2 };
+        var reference = SingleProcessReference.Train(spec, LocalReplicas.Train, 6);
+        var (trainers, results) = LocalReplicas.Run(spec, 6);
+
+        Assert.True(SingleProcessReference.MaxAbsDifference(reference, LocalReplicas.ReplicaParameters(trainers, spec)) <= 1e-5f);
+        Assert.Equal(8, results[1][0].Timeline.Count(e => e.Category == "forward"));
+        Assert.Single(results[1][0].Timeline, e => e.Category == "stages");
+    }
+
+    [Fact]
     public void One_f_one_b_holds_fewer_micro_batches_of_activations_than_gpipe()
     {
         var gpipe = LocalReplicas.Run(Spec(2, "gpipe") with { MicroBatches = 8, ClipGradNorm = null }, 2).Results;
