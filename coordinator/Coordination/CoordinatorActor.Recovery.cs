@@ -179,17 +179,7 @@ public sealed partial class CoordinatorActor
         }
 
         var clock = Stopwatch.StartNew();
-        var metadata = new Dictionary<string, string>
-        {
-            ["job_id"] = _jobId,
-            ["model"] = _spec.Model,
-            ["seed"] = _spec.Seed.ToString(CultureInfo.InvariantCulture),
-            ["batch_size"] = _spec.BatchSize.ToString(CultureInfo.InvariantCulture),
-            ["data_parallel"] = _spec.DataParallel.ToString(CultureInfo.InvariantCulture),
-            ["pipeline_stages"] = _spec.PipelineStages.ToString(CultureInfo.InvariantCulture),
-            ["partition"] = _spec.Partition,
-            ["optimizer"] = _spec.Optimizer,
-        };
+        var metadata = new Dictionary<string, string>(CheckpointIdentity.Of(_spec)) { ["job_id"] = _jobId };
         _store!.Commit(step, _spec.WorldSize, shards!, metadata);
         DistGradTelemetry.Checkpoints.Add(1);
         _observer.OnEvent(new JobEvent(

@@ -1,5 +1,6 @@
 using DistGrad.Actors.Checkpoints;
 using DistGrad.Actors.Jobs;
+using DistGrad.Coordinator.Coordination;
 
 namespace DistGrad.Coordinator.Running;
 
@@ -16,16 +17,7 @@ public static class ResumePoint
     {
         var checkpoint = CheckpointStore.LatestValidIn(directory, log)
             ?? throw new ArgumentException($"--resume: no whole checkpoint in '{directory}' (was the job run with --checkpoint-every?)");
-        var expected = new Dictionary<string, string>
-        {
-            ["model"] = job.Model,
-            ["seed"] = job.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["batch_size"] = job.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["data_parallel"] = job.DataParallel.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["pipeline_stages"] = job.PipelineStages.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["optimizer"] = job.Optimizer,
-            ["partition"] = job.Partition,
-        };
+        var expected = CheckpointIdentity.Of(job);
         var mismatches = expected
             .Where(e => checkpoint.Metadata.TryGetValue(e.Key, out var saved) && saved != e.Value)
             .Select(e => $"{e.Key} {checkpoint.Metadata[e.Key]} there, {e.Value} here")
