@@ -1,5 +1,5 @@
-using DistGrad.Coordinator.Cli;
-using DistGrad.Coordinator.Running;
+using DistGrad.Distributed.Cli;
+using DistGrad.Distributed.Running;
 
 // coordinator train [options]: see ../shared/docs/CLI.md and `coordinator train --help`.
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")

@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
-using DistGrad.Actors.Workers;
+using DistGrad.Distributed.Workers;
 
 namespace DistGrad.NodeHost;
 
@@ -9,7 +9,7 @@ public static class NodeHostRunner
 {
     public static async Task<int> RunAsync(NodeHostOptions options, TextWriter output)
     {
-        var telemetry = DistGrad.Actors.Telemetry.TelemetrySetup.Start(options.Telemetry, options.OtlpEndpoint);
+        var telemetry = DistGrad.Distributed.Telemetry.TelemetrySetup.Start(options.Telemetry, options.OtlpEndpoint);
         try
         {
             return await RunNodeAsync(options, output).ConfigureAwait(false);

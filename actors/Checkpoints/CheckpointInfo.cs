@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Checkpoints;
+namespace DistGrad.Distributed.Checkpoints;
 
 /// <summary>A committed checkpoint as its checkpoint.json describes it: one shard per rank 0..WorldSize-1.</summary>
 public sealed record CheckpointInfo(

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DistGrad.Actors.Checkpoints;
+namespace DistGrad.Distributed.Checkpoints;
 
 /// <summary>The names inside a checkpoint root: step-00000010/{rank-00003.safetensors, checkpoint.json}.</summary>
 internal static class CheckpointLayout

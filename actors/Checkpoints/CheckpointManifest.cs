@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace DistGrad.Actors.Checkpoints;
+namespace DistGrad.Distributed.Checkpoints;
 
 /// <summary>
 /// checkpoint.json: the step, the world size, the checksum algorithm, each rank's shard (file, checksum,

@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Checkpoints;
+namespace DistGrad.Distributed.Checkpoints;
 
 /// <summary>
 /// Deletes what a checkpoint root no longer needs after a commit: whole checkpoints beyond the newest

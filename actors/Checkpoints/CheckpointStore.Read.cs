@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Checkpoints;
+namespace DistGrad.Distributed.Checkpoints;
 
 public sealed partial class CheckpointStore
 {

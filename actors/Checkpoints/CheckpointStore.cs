@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Checkpoints;
+namespace DistGrad.Distributed.Checkpoints;
 
 /// <summary>
 /// Training checkpoints under one root, one directory per step: each worker writes its shard

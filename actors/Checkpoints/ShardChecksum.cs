@@ -1,6 +1,6 @@
 using System.IO.Hashing;
 
-namespace DistGrad.Actors.Checkpoints;
+namespace DistGrad.Distributed.Checkpoints;
 
 /// <summary>
 /// The checksum recorded for each shard: XxHash128, as 32 lowercase hex digits. It is not cryptographic,

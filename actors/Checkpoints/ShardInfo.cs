@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Checkpoints;
+namespace DistGrad.Distributed.Checkpoints;
 
 /// <summary>
 /// One worker's file of a checkpoint: its name within the step directory, its XxHash128 checksum

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text.Json;
 using DistGrad.Serialization;
 
-namespace DistGrad.Actors.Checkpoints;
+namespace DistGrad.Distributed.Checkpoints;
 
 /// <summary>Turns a verified shard's bytes back into a <see cref="WorkerCheckpoint"/>.</summary>
 internal static class ShardReader

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace DistGrad.Actors.Checkpoints;
+namespace DistGrad.Distributed.Checkpoints;
 
 /// <summary>Checks a shard file against its manifest entry: present, of the recorded size, with the recorded checksum.</summary>
 internal static class ShardVerifier

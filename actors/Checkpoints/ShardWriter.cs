@@ -5,7 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using DistGrad.Serialization;
 
-namespace DistGrad.Actors.Checkpoints;
+namespace DistGrad.Distributed.Checkpoints;
 
 /// <summary>
 /// Streams tensors into a safetensors file straight from their memory, checksumming each chunk just

@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Checkpoints;
+namespace DistGrad.Distributed.Checkpoints;
 
 /// <summary>
 /// What one worker saves: its parameters by module path, its optimizer's <c>StateDict()</c>, and metadata

@@ -1,6 +1,6 @@
 using DistGrad.Optim;
 
-namespace DistGrad.Actors.Checkpoints;
+namespace DistGrad.Distributed.Checkpoints;
 
 /// <summary>Capture and restore of a worker's training state, one call each way.</summary>
 public static class WorkerState

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using DistGrad.Actors.DataPlane;
+using DistGrad.Distributed.DataPlane;
 
-namespace DistGrad.Actors.Collectives;
+namespace DistGrad.Distributed.Collectives;
 
 /// <summary>One all-reduce bandwidth measurement, in the units NCCL's and gloo's benchmarks report.</summary>
 /// <param name="Bytes">Buffer size per member.</param>

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace DistGrad.Actors.Collectives;
+namespace DistGrad.Distributed.Collectives;
 
 /// <summary>
 /// Broadcast along a chain that starts at the root and follows the group order: the root streams the

@@ -1,6 +1,6 @@
-using DistGrad.Actors.DataPlane;
+using DistGrad.Distributed.DataPlane;
 
-namespace DistGrad.Actors.Collectives;
+namespace DistGrad.Distributed.Collectives;
 
 /// <summary>
 /// One running collective: its tags, its deadline, its byte counts, and the rule that when one of its

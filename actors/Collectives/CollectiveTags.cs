@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Collectives;
+namespace DistGrad.Distributed.Collectives;
 
 /// <summary>
 /// Packs (channel, collective sequence number, message index) into one transport tag, so that messages of

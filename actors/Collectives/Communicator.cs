@@ -1,6 +1,6 @@
-using DistGrad.Actors.DataPlane;
+using DistGrad.Distributed.DataPlane;
 
-namespace DistGrad.Actors.Collectives;
+namespace DistGrad.Distributed.Collectives;
 
 /// <summary>
 /// Collective operations (all-reduce, broadcast, barrier) among a group of ranks over an <see cref="ITransport"/>.

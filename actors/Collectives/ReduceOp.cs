@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Collectives;
+namespace DistGrad.Distributed.Collectives;
 
 /// <summary>How <see cref="Communicator.AllReduceScalarAsync"/> combines the members' values.</summary>
 public enum ReduceOp

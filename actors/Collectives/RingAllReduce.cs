@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
-namespace DistGrad.Actors.Collectives;
+namespace DistGrad.Distributed.Collectives;
 
 /// <summary>
 /// Ring all-reduce (Patarasuk &amp; Yuan): n−1 reduce-scatter steps, then n−1 all-gather steps; at each step

@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Collectives;
+namespace DistGrad.Distributed.Collectives;
 
 /// <summary>
 /// How a buffer of <c>length</c> elements is cut for a ring of <c>members</c>: one chunk per member (sizes

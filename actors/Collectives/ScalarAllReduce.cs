@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace DistGrad.Actors.Collectives;
+namespace DistGrad.Distributed.Collectives;
 
 /// <summary>
 /// All-reduce of one number: every member sends its value to the group's first member, which combines

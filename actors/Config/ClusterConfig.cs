@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using Akka.Configuration;
 
-namespace DistGrad.Actors.Config;
+namespace DistGrad.Distributed.Config;
 
 /// <summary>Builds a node's Akka configuration: its role, address and seed nodes over distgrad.hocon.</summary>
 public static class ClusterConfig
@@ -36,7 +36,7 @@ public static class ClusterConfig
     private static string ReadEmbedded()
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("distgrad.hocon")
-            ?? throw new InvalidOperationException("distgrad.hocon is missing from DistGrad.Actors");
+            ?? throw new InvalidOperationException("distgrad.hocon is missing from DistGrad.Distributed");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 
-namespace DistGrad.Actors.Config;
+namespace DistGrad.Distributed.Config;
 
 /// <summary>
 /// Akka's log as one line per event on stderr, without stack traces, and without association noise

@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.DataPlane;
+namespace DistGrad.Distributed.DataPlane;
 
 /// <summary>
 /// Moves bulk bytes (gradient buckets, activations) between the workers of one job, peer to peer.

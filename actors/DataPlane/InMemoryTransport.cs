@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.DataPlane;
+namespace DistGrad.Distributed.DataPlane;
 
 /// <summary>
 /// A transport whose peers live in the same process: a send copies the payload straight into the

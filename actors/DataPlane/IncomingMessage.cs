@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace DistGrad.Actors.DataPlane;
+namespace DistGrad.Distributed.DataPlane;
 
 /// <summary>
 /// Where the bytes of one arriving message go while they stream in: straight into a receive that was

@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.DataPlane;
+namespace DistGrad.Distributed.DataPlane;
 
 /// <summary>
 /// Matches the messages one peer sends to this rank with the receives posted for them, by tag.

@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.DataPlane;
+namespace DistGrad.Distributed.DataPlane;
 
 /// <summary>One posted receive: where the bytes go and how the waiter learns that they arrived.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.DataPlane;
+namespace DistGrad.Distributed.DataPlane;
 
 /// <summary>An item kept in a <see cref="TagQueue{T}"/>: it carries its tag and the link to the next item of that tag.</summary>
 internal interface ITagQueueItem<T>

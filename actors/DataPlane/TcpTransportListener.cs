@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace DistGrad.Actors.DataPlane;
+namespace DistGrad.Distributed.DataPlane;
 
 /// <summary>
 /// A bound, listening socket waiting for the rest of the job; <see cref="ConnectAsync"/> turns it into a

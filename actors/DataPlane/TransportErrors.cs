@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DistGrad.Actors.DataPlane;
+namespace DistGrad.Distributed.DataPlane;
 
 /// <summary>
 /// Builds the exception messages every transport uses, so that a failed step reads the same whether it

@@ -1,8 +1,8 @@
-namespace DistGrad.Actors.Jobs;
+namespace DistGrad.Distributed.Jobs;
 
 /// <summary>
 /// Everything a worker needs to train its part of a job: the model, the data, the layout, the optimizer
-/// and the gradient stages. The coordinator sends one to every worker; all workers build the same
+/// and the gradient processors. The coordinator sends one to every worker; all workers build the same
 /// replica from it, so only control messages cross the cluster.
 /// </summary>
 public sealed record JobSpec

@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Jobs;
+namespace DistGrad.Distributed.Jobs;
 
 /// <summary>Checks a job before any worker starts, so a bad layout fails with one clear line.</summary>
 public static class JobSpecValidation

@@ -1,6 +1,6 @@
 using DistGrad.Nn;
 
-namespace DistGrad.Actors.Jobs;
+namespace DistGrad.Distributed.Jobs;
 
 /// <summary>
 /// The models a job can name. Every worker builds its replica from the name and the job's seed, so

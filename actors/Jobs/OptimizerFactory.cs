@@ -1,6 +1,6 @@
 using DistGrad.Optim;
 
-namespace DistGrad.Actors.Jobs;
+namespace DistGrad.Distributed.Jobs;
 
 /// <summary>Builds the optimizer a job names over a replica's parameters.</summary>
 public static class OptimizerFactory

@@ -1,9 +1,9 @@
 using Akka.Actor;
-using DistGrad.Actors.Checkpoints;
-using DistGrad.Actors.Jobs;
-using DistGrad.Actors.Pipeline;
+using DistGrad.Distributed.Checkpoints;
+using DistGrad.Distributed.Jobs;
+using DistGrad.Distributed.Pipeline;
 
-namespace DistGrad.Actors.Messages;
+namespace DistGrad.Distributed.Messages;
 
 /// <summary>
 /// Marks DistGrad's control messages: small records bound to Hyperion in the cluster configuration.

@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>An action of a pipeline stage failed; the message names the stage, the micro-batch and the action.</summary>
 public sealed class PipelineStageException : Exception

@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>
 /// Transport tags of the pipeline's point-to-point messages. They use a channel of their own (the

@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>What running a stage's schedule for one step produced: loss and samples (last stage), the activation memory peak, the timeline.</summary>
 internal sealed class ScheduleOutcome(List<TimelineEvent> timeline)

@@ -1,14 +1,14 @@
-using DistGrad.Actors.Telemetry;
-using DistGrad.Actors.Training;
+using DistGrad.Distributed.Telemetry;
+using DistGrad.Distributed.Training;
 using DistGrad.Data;
 using DistGrad.Nn;
 
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>
 /// Runs one worker's action list of a pipeline schedule for one optimizer step: forward and backward of
 /// each micro-batch of its shard, the activation and gradient transfers with its neighbours, and the
-/// gradient stages. With one stage the list is the plain accumulation loop (Forward, Backward, …).
+/// gradient processors. With one stage the list is the plain accumulation loop (Forward, Backward, …).
 /// </summary>
 /// <remarks>
 /// A stage boundary is the seed's own machinery: the received activation becomes a leaf with
@@ -45,9 +45,9 @@ internal sealed class ScheduleRunner
 
     /// <summary>
     /// Runs the schedule <see cref="TrainerShape.Rounds"/> times (accumulation rounds), calling
-    /// <paramref name="runGradientStages"/> at the GradientStages action of the last round.
+    /// <paramref name="runGradientPipeline"/> at the GradientPipeline action of the last round.
     /// </summary>
-    public ScheduleOutcome Run(long step, Action runGradientStages)
+    public ScheduleOutcome Run(long step, Action runGradientPipeline)
     {
         var microBatches = _schedule.MicroBatches;
         var chunks = _shape.Rounds * microBatches;
@@ -58,11 +58,11 @@ internal sealed class ScheduleRunner
         {
             foreach (var action in _schedule.ForStage(_shape.Stage))
             {
-                if (action.Kind == PipelineActionKind.GradientStages)
+                if (action.Kind == PipelineActionKind.GradientPipeline)
                 {
                     if (round == _shape.Rounds - 1)
                     {
-                        Timed(step, timeline, "stages", "stages", runGradientStages);
+                        Timed(step, timeline, TimelineCategories.Gradients, "gradients", runGradientPipeline);
                     }
 
                     continue;

@@ -1,7 +1,7 @@
-using DistGrad.Actors.Collectives;
-using DistGrad.Actors.DataPlane;
+using DistGrad.Distributed.Collectives;
+using DistGrad.Distributed.DataPlane;
 
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>
 /// A pipeline stage's point-to-point links on the data plane: activations go to the next stage, their

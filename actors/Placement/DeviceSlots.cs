@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Placement;
+namespace DistGrad.Distributed.Placement;
 
 /// <summary>
 /// The devices of one worker node and how many workers use each: a worker entity started on the node takes

@@ -4,7 +4,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
 
-namespace DistGrad.Actors.Placement;
+namespace DistGrad.Distributed.Placement;
 
 /// <summary>
 /// Places each worker entity on a node with a free slot: among the shard regions of reachable, Up members

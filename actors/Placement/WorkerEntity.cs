@@ -2,10 +2,10 @@ using System.Net;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
-using DistGrad.Actors.Messages;
-using DistGrad.Actors.Workers;
+using DistGrad.Distributed.Messages;
+using DistGrad.Distributed.Workers;
 
-namespace DistGrad.Actors.Placement;
+namespace DistGrad.Distributed.Placement;
 
 /// <summary>
 /// The Cluster Sharding entity of one (stage, replica) worker of one job attempt. Sharding decides its node

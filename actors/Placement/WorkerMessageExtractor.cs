@@ -1,8 +1,8 @@
 using System.Globalization;
 using Akka.Cluster.Sharding;
-using DistGrad.Actors.Messages;
+using DistGrad.Distributed.Messages;
 
-namespace DistGrad.Actors.Placement;
+namespace DistGrad.Distributed.Placement;
 
 /// <summary>
 /// Routes <see cref="StartWorker"/> to the entity of its (job attempt, rank). Each entity is a shard of its

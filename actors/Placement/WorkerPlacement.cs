@@ -2,7 +2,7 @@ using System.Net;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 
-namespace DistGrad.Actors.Placement;
+namespace DistGrad.Distributed.Placement;
 
 /// <summary>
 /// Worker placement through Akka.Cluster.Sharding: every node runs the "distgrad-worker" shard region

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace DistGrad.Actors.Telemetry;
+namespace DistGrad.Distributed.Telemetry;
 
 /// <summary>
-/// DistGrad's OpenTelemetry sources: spans for steps, forward, backward, each gradient stage and each
+/// DistGrad's OpenTelemetry sources: spans for steps, forward, backward, each gradient processor and each
 /// collective, and metrics for step time, bytes all-reduced and the gradient norm. Exporters are chosen by
 /// the process that hosts them (the coordinator's --telemetry option).
 /// </summary>

@@ -2,7 +2,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
-namespace DistGrad.Actors.Telemetry;
+namespace DistGrad.Distributed.Telemetry;
 
 /// <summary>Turns on the exporter chosen by --telemetry (coordinator and node-host) for DistGrad's spans and metrics.</summary>
 public static class TelemetrySetup

@@ -1,6 +1,6 @@
 using DistGrad.Data;
 
-namespace DistGrad.Actors.Training;
+namespace DistGrad.Distributed.Training;
 
 /// <summary>
 /// Which samples every replica takes at every micro-step, computed alike on every worker from the seed,

@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Training;
+namespace DistGrad.Distributed.Training;
 
 /// <summary>
 /// Parameters grouped into flat float32 buffers of at most a given size, as PyTorch DDP's buckets:

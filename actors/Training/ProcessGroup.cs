@@ -1,7 +1,7 @@
-using DistGrad.Actors.Collectives;
-using DistGrad.Actors.Telemetry;
+using DistGrad.Distributed.Collectives;
+using DistGrad.Distributed.Telemetry;
 
-namespace DistGrad.Actors.Training;
+namespace DistGrad.Distributed.Training;
 
 /// <summary>
 /// A set of workers that reduce together (the replicas of a shard, or the shards of a replica), with

@@ -1,7 +1,7 @@
 using System.Globalization;
-using DistGrad.Actors.Checkpoints;
+using DistGrad.Distributed.Checkpoints;
 
-namespace DistGrad.Actors.Training;
+namespace DistGrad.Distributed.Training;
 
 /// <summary>A worker's part of a checkpoint: what it writes after a step and how it resumes from one.</summary>
 public sealed partial class ReplicaTrainer

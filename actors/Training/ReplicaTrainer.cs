@@ -1,19 +1,19 @@
 using System.Diagnostics;
-using DistGrad.Actors.Jobs;
-using DistGrad.Actors.Pipeline;
-using DistGrad.Actors.Stages;
-using DistGrad.Actors.Telemetry;
+using DistGrad.Distributed.Jobs;
+using DistGrad.Distributed.Pipeline;
+using DistGrad.Distributed.Gradients;
+using DistGrad.Distributed.Telemetry;
 using DistGrad.Data;
 using DistGrad.Nn;
 using DistGrad.Optim;
 
-namespace DistGrad.Actors.Training;
+namespace DistGrad.Distributed.Training;
 
 /// <summary>
 /// One worker's training, independent of actors: builds its shard of the model (the whole model when the
 /// job has one pipeline stage) from the job's seed, runs its action list of the pipeline schedule for every
 /// optimizer step (forward and backward of each micro-batch, transfers to its neighbouring stages), then
-/// the gradient stages. A worker actor drives it on its compute thread; tests drive several over an
+/// the gradient processors. A worker actor drives it on its compute thread; tests drive several over an
 /// in-memory transport.
 /// </summary>
 public sealed partial class ReplicaTrainer
@@ -28,7 +28,7 @@ public sealed partial class ReplicaTrainer
 
     public ReplicaTrainer(
         JobSpec spec, int rank, TensorDataset train, ProcessGroup dataParallelGroup, ProcessGroup modelGroup,
-        IReadOnlyList<IGradientStage>? stages = null, Device? device = null, StageLinks? links = null, PipelineSchedule? schedule = null)
+        IReadOnlyList<IGradientProcessor>? gradientPipeline = null, Device? device = null, StageLinks? links = null, PipelineSchedule? schedule = null)
     {
         JobSpecValidation.ThrowIfInvalid(spec);
         _spec = spec;
@@ -39,8 +39,8 @@ public sealed partial class ReplicaTrainer
         var layout = JobLayout.Of(spec);
         Stage = layout.StageOf(rank);
         var replica = IndexIn(dataParallelGroup, rank);
-        Stages = stages ?? StagePlan.For(spec);
-        var rounds = Stages.OfType<AccumulateStage>().SingleOrDefault()?.Steps ?? 1;
+        GradientPipeline = gradientPipeline ?? Gradients.GradientPipeline.For(spec);
+        var rounds = GradientPipeline.OfType<AccumulateGradients>().SingleOrDefault()?.Steps ?? 1;
         Schedule = schedule ?? PipelineSchedules.For(spec.Schedule, spec.PipelineStages, spec.MicroBatches);
         ScheduleValidator.ThrowIfInvalid(Schedule);
         _plan = new GlobalBatchPlan(train.Count, spec.BatchSize, dataParallelGroup.Size, rounds * Schedule.MicroBatches, spec.Seed);
@@ -78,7 +78,7 @@ public sealed partial class ReplicaTrainer
 
     public IReadOnlyList<(string Name, Tensor Parameter)> NamedParameters { get; }
 
-    public IReadOnlyList<IGradientStage> Stages { get; }
+    public IReadOnlyList<IGradientProcessor> GradientPipeline { get; }
 
     /// <summary>The pipeline schedule this worker runs its part of.</summary>
     public PipelineSchedule Schedule { get; }
@@ -107,7 +107,7 @@ public sealed partial class ReplicaTrainer
         }
     }
 
-    /// <summary>Runs optimizer step <paramref name="step"/>: this stage's schedule for every micro-batch, then the gradient stages.</summary>
+    /// <summary>Runs optimizer step <paramref name="step"/>: this stage's schedule for every micro-batch, then the gradient processors.</summary>
     public StepResult RunStep(long step)
     {
         if (step != _nextStep)
@@ -120,13 +120,13 @@ public sealed partial class ReplicaTrainer
         stepActivity?.SetTag("distgrad.step", step);
         var clock = Stopwatch.StartNew();
         Model.Train();
-        var context = new GradientStageContext(step, NamedParameters, Optimizer, DataParallelGroup, ModelGroup);
+        var context = new GradientContext(step, NamedParameters, Optimizer, DataParallelGroup, ModelGroup);
         var outcome = _runner.Run(step, () =>
         {
-            foreach (var stage in Stages)
+            foreach (var processor in GradientPipeline)
             {
-                using var stageActivity = DistGradTelemetry.Worker.StartActivity("stage " + stage.Name);
-                stage.Run(context);
+                using var processorActivity = DistGradTelemetry.Worker.StartActivity("gradients " + processor.Name);
+                processor.Run(context);
             }
         });
 

@@ -1,6 +1,6 @@
-using DistGrad.Actors.Pipeline;
+using DistGrad.Distributed.Pipeline;
 
-namespace DistGrad.Actors.Training;
+namespace DistGrad.Distributed.Training;
 
 /// <summary>What one worker reports for one optimizer step.</summary>
 /// <param name="Loss">Mean loss over this worker's samples of the step (NaN on stages other than the last, which compute no loss).</param>

@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Workers;
+namespace DistGrad.Distributed.Workers;
 
 /// <summary>
 /// A dedicated thread that runs a worker's training work one item at a time. Autograd's grad mode is per

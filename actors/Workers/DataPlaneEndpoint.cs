@@ -1,7 +1,7 @@
 using System.Net;
-using DistGrad.Actors.DataPlane;
+using DistGrad.Distributed.DataPlane;
 
-namespace DistGrad.Actors.Workers;
+namespace DistGrad.Distributed.Workers;
 
 /// <summary>
 /// A worker's data-plane listener from the moment it starts (so it can tell the coordinator where it

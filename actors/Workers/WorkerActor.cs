@@ -1,17 +1,17 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
-using DistGrad.Actors.Checkpoints;
-using DistGrad.Actors.Jobs;
-using DistGrad.Actors.Messages;
-using DistGrad.Actors.Training;
+using DistGrad.Distributed.Checkpoints;
+using DistGrad.Distributed.Jobs;
+using DistGrad.Distributed.Messages;
+using DistGrad.Distributed.Training;
 using DistGrad.Serialization;
 
-namespace DistGrad.Actors.Workers;
+namespace DistGrad.Distributed.Workers;
 
 /// <summary>
 /// The worker of one (stage, replica) of one job, on one device: owns its replica's parameters and
-/// optimizer state, reads its own data slices, and runs forward, backward and the gradient stages when
+/// optimizer state, reads its own data slices, and runs forward, backward and the gradient processors when
 /// the coordinator says so. The heavy work runs on the worker's compute thread; the actor only accepts
 /// instructions, checks that they are for its job and the step it expects, and reports back.
 /// </summary>

@@ -1,7 +1,7 @@
 using Akka.Actor;
-using DistGrad.Actors.Messages;
+using DistGrad.Distributed.Messages;
 
-namespace DistGrad.Actors.Workers;
+namespace DistGrad.Distributed.Workers;
 
 /// <summary>
 /// The actor every worker node runs at <c>/user/workers</c>: tells coordinators how many worker slots

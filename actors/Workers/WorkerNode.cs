@@ -1,10 +1,10 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Cluster;
-using DistGrad.Actors.Config;
-using DistGrad.Actors.Placement;
+using DistGrad.Distributed.Config;
+using DistGrad.Distributed.Placement;
 
-namespace DistGrad.Actors.Workers;
+namespace DistGrad.Distributed.Workers;
 
 /// <summary>
 /// A worker node: an ActorSystem with role <c>worker</c> that joins the cluster, answers capacity queries

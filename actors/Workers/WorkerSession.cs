@@ -1,12 +1,12 @@
-using DistGrad.Actors.Collectives;
-using DistGrad.Actors.DataPlane;
-using DistGrad.Actors.Jobs;
-using DistGrad.Actors.Pipeline;
-using DistGrad.Actors.Stages;
-using DistGrad.Actors.Training;
+using DistGrad.Distributed.Collectives;
+using DistGrad.Distributed.DataPlane;
+using DistGrad.Distributed.Jobs;
+using DistGrad.Distributed.Pipeline;
+using DistGrad.Distributed.Gradients;
+using DistGrad.Distributed.Training;
 using DistGrad.Data;
 
-namespace DistGrad.Actors.Workers;
+namespace DistGrad.Distributed.Workers;
 
 /// <summary>A worker's live job state once its peers are connected: the transport, the groups and the trainer.</summary>
 public sealed class WorkerSession : IDisposable
@@ -43,7 +43,7 @@ public sealed class WorkerSession : IDisposable
     /// <paramref name="schedule"/> is the coordinator's pipeline schedule (null: the one the spec names).
     /// </summary>
     public static ReplicaTrainer CreateTrainer(
-        JobSpec spec, int rank, ITransport transport, TensorDataset train, IReadOnlyList<IGradientStage>? stages = null, Device? device = null,
+        JobSpec spec, int rank, ITransport transport, TensorDataset train, IReadOnlyList<IGradientProcessor>? stages = null, Device? device = null,
         PipelineSchedule? schedule = null)
     {
         var layout = JobLayout.Of(spec);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using DistGrad.Actors.Collectives;
+using DistGrad.Distributed.Collectives;
 
 namespace DistGrad.Benchmarks.Distributed;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Security.Cryptography;
-using DistGrad.Actors.Checkpoints;
+using DistGrad.Distributed.Checkpoints;
 
 namespace DistGrad.Benchmarks.Distributed;
 

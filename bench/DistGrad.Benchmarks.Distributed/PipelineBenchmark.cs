@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using DistGrad.Coordinator.Cli;
-using DistGrad.Coordinator.Running;
+using DistGrad.Distributed.Cli;
+using DistGrad.Distributed.Running;
 
 namespace DistGrad.Benchmarks.Distributed;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using DistGrad.Coordinator.Cli;
-using DistGrad.Coordinator.Running;
+using DistGrad.Distributed.Cli;
+using DistGrad.Distributed.Running;
 
 namespace DistGrad.Benchmarks.Distributed;
 

@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>
 /// Cuts a sequence of costs into S contiguous, non-empty runs whose largest total is as small as possible

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using DistGrad.Nn;
 
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>Measures each layer's forward time on a sample input, feeding each layer the previous one's output.</summary>
 public static class ForwardProfile

@@ -1,8 +1,8 @@
 using System.Globalization;
-using DistGrad.Actors.Jobs;
+using DistGrad.Distributed.Jobs;
 using DistGrad.Nn;
 
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>
 /// Cuts a model with an ordered list of children (a <see cref="Sequential"/>) into S pipeline stages:

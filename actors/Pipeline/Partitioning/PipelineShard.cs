@@ -1,6 +1,6 @@
 using DistGrad.Nn;
 
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>
 /// A contiguous run of a model's children, run in order: one pipeline stage's part of the graph. The

@@ -1,8 +1,8 @@
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>
 /// Runs the stage lists together the way workers do: each stage executes its list in order, a receive waits
-/// until the neighbour's matching send has run, and sends never wait (they are buffered). GradientStages is
+/// until the neighbour's matching send has run, and sends never wait (they are buffered). GradientPipeline is
 /// treated as free to run: it is the last action of every valid list, so waiting for the other stages there
 /// could not change whether the step finishes.
 /// </summary>

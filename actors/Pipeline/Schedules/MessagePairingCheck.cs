@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>
 /// Every send must meet exactly one receive of the same micro-batch on the neighbouring stage, and every receive

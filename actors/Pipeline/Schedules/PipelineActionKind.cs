@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>What one step of a pipeline stage's schedule does.</summary>
 public enum PipelineActionKind
@@ -21,6 +21,6 @@ public enum PipelineActionKind
     /// <summary>Send the gradient with respect to the stage's input of a micro-batch to the previous stage (never blocks).</summary>
     SendGradient,
 
-    /// <summary>Run the gradient stages (accumulate, all-reduce, clip, optimizer step) once every micro-batch is done.</summary>
-    GradientStages,
+    /// <summary>Run the gradient processors (accumulate, all-reduce, clip, optimizer step) once every micro-batch is done.</summary>
+    GradientPipeline,
 }

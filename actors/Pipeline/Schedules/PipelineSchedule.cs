@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>
 /// The actions every pipeline stage runs in one step, in order: <c>Actions[stage]</c> is that stage's list.

@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>The schedules a job can name: GPipe and 1F1B (PipeDream-flush, Megatron's non-interleaved schedule).</summary>
 public static class PipelineSchedules

@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>
 /// Checks a schedule before any worker runs it: each stage's list must be complete and locally ordered, every

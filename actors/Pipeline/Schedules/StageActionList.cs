@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>
 /// Builds one stage's action list, adding the receive a forward or backward needs right before it and the
@@ -40,10 +40,10 @@ internal sealed class StageActionList(int stage, int stages)
         }
     }
 
-    /// <summary>Ends the list with the gradient stages and returns it.</summary>
+    /// <summary>Ends the list with the gradient processors and returns it.</summary>
     public IReadOnlyList<PipelineAction> Finish()
     {
-        _actions.Add(PipelineAction.GradientStages);
+        _actions.Add(PipelineAction.GradientPipeline);
         return _actions.AsReadOnly();
     }
 }

@@ -1,9 +1,9 @@
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>
 /// The checks one stage's list must pass on its own: only actions its position allows, micro-batches in range,
 /// each required action exactly once, receives before and sends after the work they belong to, and exactly
-/// one GradientStages at the end.
+/// one GradientPipeline at the end.
 /// </summary>
 internal static class StageOrderCheck
 {
@@ -22,16 +22,16 @@ internal static class StageOrderCheck
         var actions = schedule.Actions[stage] ?? [];
         var positions = new Dictionary<PipelineAction, List<int>>();
         var problems = new List<string>();
-        var gradientStages = new List<int>();
+        var gradientPipelineAt = new List<int>();
         for (var i = 0; i < actions.Count; i++)
         {
             var action = actions[i];
-            if (action.Kind == PipelineActionKind.GradientStages)
+            if (action.Kind == PipelineActionKind.GradientPipeline)
             {
-                gradientStages.Add(i);
+                gradientPipelineAt.Add(i);
                 if (action.MicroBatch != -1)
                 {
-                    problems.Add($"Stage {stage} has GradientStages with micro-batch {action.MicroBatch}; it takes -1.");
+                    problems.Add($"Stage {stage} has GradientPipeline with micro-batch {action.MicroBatch}; it takes -1.");
                 }
             }
             else if (!StageRole.Allows(action.Kind, stage, schedule.Stages))
@@ -50,7 +50,7 @@ internal static class StageOrderCheck
 
         problems.AddRange(CountProblems(schedule, stage, positions));
         problems.AddRange(OrderProblems(schedule, stage, positions));
-        problems.AddRange(GradientStagesProblems(stage, gradientStages, actions.Count));
+        problems.AddRange(GradientPipelineProblems(stage, gradientPipelineAt, actions.Count));
         return problems;
     }
 
@@ -94,19 +94,19 @@ internal static class StageOrderCheck
         }
     }
 
-    private static IEnumerable<string> GradientStagesProblems(int stage, List<int> at, int count)
+    private static IEnumerable<string> GradientPipelineProblems(int stage, List<int> at, int count)
     {
         if (at.Count == 0)
         {
-            yield return $"Stage {stage} has no GradientStages; its list must end with one.";
+            yield return $"Stage {stage} has no GradientPipeline; its list must end with one.";
         }
         else if (at.Count > 1)
         {
-            yield return $"Stage {stage} has GradientStages {at.Count} times; it must run once, at the end.";
+            yield return $"Stage {stage} has GradientPipeline {at.Count} times; it must run once, at the end.";
         }
         else if (at[0] != count - 1)
         {
-            yield return $"Stage {stage} has {count - 1 - at[0]} actions after GradientStages; it must be the last action.";
+            yield return $"Stage {stage} has {count - 1 - at[0]} actions after GradientPipeline; it must be the last action.";
         }
     }
 }

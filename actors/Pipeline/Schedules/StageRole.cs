@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>Which actions a stage's position in the pipeline requires: the first stage receives no activation, the last no gradient.</summary>
 internal static class StageRole

@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>The share of a pipeline step that stages spend idle, predicted and measured.</summary>
 public static class BubbleFraction
@@ -14,7 +14,7 @@ public static class BubbleFraction
     /// <summary>
     /// 1 − busy / (S × span) for one step of one replica, where span runs from the first forward or backward start
     /// to the last one's end over all its stages and busy sums the forward and backward durations. Sends, receives
-    /// and gradient stages are ignored: the bubble is the compute a stage could have done but did not.
+    /// and gradient processors are ignored: the bubble is the compute a stage could have done but did not.
     /// </summary>
     public static double Measured(IReadOnlyList<TimelineEvent> oneReplicaOneStep, int stages)
     {

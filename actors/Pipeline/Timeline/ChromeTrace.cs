@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>
 /// Writes timeline events in Chrome's trace-event JSON, which Perfetto (ui.perfetto.dev) and chrome://tracing open:

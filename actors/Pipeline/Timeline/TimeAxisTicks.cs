@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>Round tick values for a time axis: a step of 1, 2 or 5 times a power of ten, giving about eight ticks.</summary>
 internal static class TimeAxisTicks

@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>The values of <see cref="TimelineEvent.Category"/>.</summary>
 public static class TimelineCategories
@@ -15,8 +15,8 @@ public static class TimelineCategories
     /// <summary>Waiting for an activation or gradient, named e.g. "recv act 3" or "recv grad 3".</summary>
     public const string Recv = "recv";
 
-    /// <summary>The gradient stages after the last micro-batch, named "stages".</summary>
-    public const string Stages = "stages";
+    /// <summary>The gradient pipeline after the last micro-batch, named "gradients".</summary>
+    public const string Gradients = "gradients";
 
     /// <summary>Whether the event is a forward or a backward: the work the bubble fraction measures.</summary>
     public static bool IsCompute(string category) => category is Forward or Backward;

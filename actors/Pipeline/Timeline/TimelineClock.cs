@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>
 /// Wall-clock microseconds with Stopwatch resolution: DateTime.UtcNow alone advances in steps that can be

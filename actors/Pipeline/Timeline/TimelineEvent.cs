@@ -1,4 +1,4 @@
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>
 /// One timed piece of a pipeline step on one worker, e.g. Name "F3" in Category "forward". StartMicroseconds is

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Xml.Linq;
 
-namespace DistGrad.Actors.Pipeline;
+namespace DistGrad.Distributed.Pipeline;
 
 /// <summary>
 /// Draws one step of a pipeline as a Gantt chart in SVG: a row per (replica, stage), forwards, backwards and
-/// gradient stages as boxes, sends and receives as thin marks, a millisecond axis, a legend, and a caption that
+/// gradient processors as boxes, sends and receives as thin marks, a millisecond axis, a legend, and a caption that
 /// sets the measured bubble beside the theoretical one. Built with System.Xml.Linq so names are escaped and the
 /// document is well-formed; every number is written in the invariant culture.
 /// </summary>
@@ -24,7 +24,7 @@ public static class TimelineSvg
     {
         [TimelineCategories.Forward] = "#4c78a8",
         [TimelineCategories.Backward] = "#f58518",
-        [TimelineCategories.Stages] = "#54a24b",
+        [TimelineCategories.Gradients] = "#54a24b",
         [TimelineCategories.Send] = "#222222",
         [TimelineCategories.Recv] = "#999999",
     };
@@ -144,7 +144,7 @@ public static class TimelineSvg
         {
             (TimelineCategories.Forward, "forward"),
             (TimelineCategories.Backward, "backward"),
-            (TimelineCategories.Stages, "gradient stages"),
+            (TimelineCategories.Gradients, "gradient processors"),
         })
         {
             legend.Add(

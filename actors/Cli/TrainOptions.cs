@@ -1,0 +1,42 @@
+using DistGrad.Distributed.Jobs;
+
+namespace DistGrad.Distributed.Cli;
+
+/// <summary>Everything <c>train</c> was told: the job, and how to run it (cluster, run directory, telemetry).</summary>
+public sealed record TrainOptions
+{
+    public JobSpec Job { get; init; } = new();
+
+    /// <summary>The run directory; null picks runs/&lt;UTC time&gt;.</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>Worker nodes of the embedded cluster.</summary>
+    public int LocalNodes { get; init; } = 2;
+
+    /// <summary>Join an existing cluster (<see cref="SeedNodes"/>) instead of starting an embedded one.</summary>
+    public bool UseCluster { get; init; }
+
+    public IReadOnlyList<string> SeedNodes { get; init; } = [];
+
+    /// <summary>The coordinator node's hostname and port (port 0: any free one).</summary>
+    public string Hostname { get; init; } = "127.0.0.1";
+
+    public int Port { get; init; }
+
+    /// <summary>How long to wait for enough worker slots.</summary>
+    public TimeSpan WorkerWaitTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Devices of the embedded cluster's workers, taken in turn: cpu, cuda:N, ilgpu-cpu (already resolved from auto).</summary>
+    public IReadOnlyList<Device> Devices { get; init; } = [Device.Cpu];
+
+    /// <summary>none, console or otlp.</summary>
+    public string Telemetry { get; init; } = "none";
+
+    public string? OtlpEndpoint { get; init; }
+
+    /// <summary>A run directory (or its checkpoints folder) whose newest whole checkpoint this job continues from.</summary>
+    public string? ResumeDirectory { get; init; }
+
+    /// <summary>Stand by for the job's coordinator (same options and --out): take over from its last checkpoint if its node is lost.</summary>
+    public bool Standby { get; init; }
+}

@@ -1,0 +1,39 @@
+using DistGrad.Distributed.Training;
+using DistGrad.Optim;
+
+namespace DistGrad.Distributed.Gradients;
+
+/// <summary>What the gradient processors of one optimizer step work on, and what they report back.</summary>
+public sealed class GradientContext
+{
+    public GradientContext(
+        long step, IReadOnlyList<(string Name, Tensor Parameter)> parameters, Optimizer optimizer,
+        ProcessGroup dataParallelGroup, ProcessGroup modelGroup)
+    {
+        Step = step;
+        Parameters = parameters;
+        Optimizer = optimizer;
+        DataParallelGroup = dataParallelGroup;
+        ModelGroup = modelGroup;
+    }
+
+    /// <summary>The optimizer step these gradients belong to (0-based).</summary>
+    public long Step { get; }
+
+    /// <summary>This worker's parameters by module path, in the model's order.</summary>
+    public IReadOnlyList<(string Name, Tensor Parameter)> Parameters { get; }
+
+    public Optimizer Optimizer { get; }
+
+    /// <summary>The replicas of this worker's shard: the all-reduce averages across them.</summary>
+    public ProcessGroup DataParallelGroup { get; }
+
+    /// <summary>The workers that together hold one whole replica: the global norm sums across them.</summary>
+    public ProcessGroup ModelGroup { get; }
+
+    /// <summary>The global gradient norm before clipping, once a norm processor has measured it.</summary>
+    public double? GradNorm { get; set; }
+
+    /// <summary>Bytes this worker sent in collectives during the processors.</summary>
+    public long BytesAllReduced { get; set; }
+}

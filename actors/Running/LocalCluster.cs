@@ -1,0 +1,42 @@
+using Akka.Actor;
+using DistGrad.Distributed.Workers;
+
+namespace DistGrad.Distributed.Running;
+
+/// <summary>
+/// The embedded cluster of the default <c>train</c>: worker nodes, each its own ActorSystem on loopback
+/// TCP in this process, joined to the coordinator's node. They talk over real sockets (Akka.Remote and
+/// the TCP data plane), exactly as separate node-host processes would.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    private readonly List<WorkerNode> _nodes = [];
+
+    /// <summary>
+    /// Starts <paramref name="nodes"/> worker nodes with <paramref name="slotsPerNode"/> slots each, joining
+    /// <paramref name="seed"/>; slot j of node i gets device (i + nodes·j) mod |devices|, so devices spread over nodes.
+    /// </summary>
+    public static LocalCluster Start(int nodes, int slotsPerNode, Address seed, IReadOnlyList<Device> devices)
+    {
+        var cluster = new LocalCluster();
+        for (var i = 0; i < nodes; i++)
+        {
+            var own = Enumerable.Range(0, slotsPerNode).Select(j => devices[(i + (nodes * j)) % devices.Count]);
+            var node = WorkerNode.Start("127.0.0.1", 0, [], slotsPerNode, string.Join(",", own));
+            node.Join(seed);
+            cluster._nodes.Add(node);
+        }
+
+        return cluster;
+    }
+
+    public IReadOnlyList<WorkerNode> Nodes => _nodes;
+
+    /// <summary>Every node leaves the cluster gracefully, so nobody takes the end of the job for a failure.</summary>
+    public Task LeaveAsync() => Task.WhenAll(_nodes.Select(n => n.LeaveAsync(TimeSpan.FromSeconds(10))));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_nodes.Select(n => n.System.Terminate())).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Tools.Singleton;
+using DistGrad.Distributed.Config;
+using DistGrad.Distributed.Pipeline;
+using DistGrad.Distributed.Placement;
+using DistGrad.Distributed.Telemetry;
+using DistGrad.Distributed.Cli;
+using DistGrad.Distributed.Coordination;
+
+namespace DistGrad.Distributed.Running;
+
+/// <summary>
+/// <c>coordinator train</c>: starts the coordinator's node (and the embedded worker nodes unless
+/// --cluster), runs the job, writes the run directory and prints a summary.
+/// </summary>
+public static class TrainCommand
+{
+    /// <summary>
+    /// Runs the job; returns its outcome (the caller turns a failure into exit code 1). <paramref name="watcher"/>
+    /// sees the embedded cluster and then every event of the job (tests use it to stop a node mid-run).
+    /// </summary>
+    public static async Task<JobOutcome> RunAsync(TrainOptions options, TextWriter output, bool interactive, IClusterWatcher? watcher = null)
+    {
+        var wall = Stopwatch.StartNew();
+        var telemetry = TelemetrySetup.Start(options.Telemetry, options.OtlpEndpoint);
+        // A resumed job and a standby continue the run directory's files instead of starting them afresh.
+        using var run = new RunDirectory(options.OutputDirectory ?? RunDirectory.DefaultPath(DateTime.UtcNow), append: options.ResumeDirectory != null || options.Standby);
+        var progress = new ProgressDisplay(output, interactive);
+        var job = options.Job;
+        if (job.PipelineStages > 1)
+        {
+            // The cut is decided once, here, and sent to every worker as layer counts (a profile measured on
+            // each worker would differ).
+            job = job with { Partition = string.Join(",", ModelPartitioner.ResolveSizes(job)) };
+        }
+
+        var jobId = $"job-{Guid.NewGuid():N}"[..16];
+        // Workers write their shards here (every --checkpoint-every steps, or on SIGHUP): the run directory
+        // must be on storage every worker node reaches.
+        job = job with { CheckpointDirectory = Path.Combine(run.Path, "checkpoints") };
+
+        (string Directory, long Step)? resume = null;
+        if (options.ResumeDirectory is { } resumeDirectory)
+        {
+            try
+            {
+                resume = ResumePoint.Find(resumeDirectory, job, skipped => output.WriteLine($"[distgrad] {skipped}"));
+            }
+            catch (ArgumentException e)
+            {
+                return JobOutcome.Failed(e.Message, 0, 0);
+            }
+        }
+
+        // Every coordinator process of this job (the one that runs it and any --standby) shares a role named
+        // after the run directory: the job's coordinator is a cluster singleton among them.
+        var jobRole = JobRole(run.Path);
+        var system = ActorSystem.Create(
+            ClusterConfig.SystemName,
+            ClusterConfig.For(ClusterConfig.CoordinatorRole, options.Hostname, options.Port, options.UseCluster ? options.SeedNodes : [], [jobRole]));
+        LocalCluster? local = null;
+        try
+        {
+            var cluster = Cluster.Get(system);
+            WorkerPlacement.StartRegion(system, DeviceSlots.None, System.Net.IPAddress.Loopback);
+            if (!options.UseCluster)
+            {
+                cluster.Join(cluster.SelfAddress);
+                var slotsPerNode = (job.WorldSize + options.LocalNodes - 1) / options.LocalNodes;
+                local = LocalCluster.Start(options.LocalNodes, slotsPerNode, cluster.SelfAddress, options.Devices);
+                watcher?.Attach(local);
+            }
+
+            var completion = new TaskCompletionSource<JobOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var settings = new CoordinatorSettings(options.WorkerWaitTimeout, run.FinalParameters, resume)
+            {
+                TakeOverCheckpoints = options.Standby && job.CheckpointEvery != null ? job.CheckpointDirectory : null,
+                JobRole = jobRole,
+            };
+            var observer = watcher == null ? new ObserverGroup(progress, run) : new ObserverGroup(progress, run, watcher);
+            // The coordinator runs on the oldest node with the job's role: this process, unless it is a standby
+            // whose first coordinator still lives; when that one's node is lost, the standby's starts here.
+            var manager = system.ActorOf(
+                ClusterSingletonManager.Props(
+                    CoordinatorActor.Props(jobId, job, settings, observer, completion),
+                    PoisonPill.Instance,
+                    ClusterSingletonManagerSettings.Create(system).WithRole(jobRole).WithSingletonName(CoordinatorName)),
+                CoordinatorManagerName);
+            system.ActorOf(JobWatchActor.Props(completion, manager), JobWatchActor.Name);
+            if (options.Standby)
+            {
+                progress.OnPhase("standing by: this coordinator takes over the job if its coordinator's node is lost");
+            }
+
+            _ = FailIfNotJoined(cluster, options, completion);
+
+            // SIGTERM or Ctrl+C abort the job: workers are told to stop, the run directory keeps what was written.
+            // A standby that is not running the job just stops.
+            void Abort(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                var reason = $"stopped by {context.Signal}";
+                system.ActorSelection($"/user/{CoordinatorManagerName}/{CoordinatorName}")
+                    .Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(2))
+                    .ContinueWith(
+                        identity =>
+                        {
+                            if (identity.IsCompletedSuccessfully && identity.Result.Subject is { } coordinator)
+                            {
+                                coordinator.Tell(new CoordinatorActor.Abort(reason));
+                            }
+                            else
+                            {
+                                completion.TrySetResult(JobOutcome.Failed($"{reason} (a standby; the job goes on at its coordinator)", 0, 0));
+                            }
+                        },
+                        TaskScheduler.Default);
+            }
+
+            // SIGHUP: a checkpoint after the next step, on demand.
+            void CheckpointOnDemand(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                system.ActorSelection($"/user/{CoordinatorManagerName}/{CoordinatorName}").Tell(CoordinatorActor.CheckpointNow.Instance);
+            }
+
+            using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, CheckpointOnDemand);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Abort);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Abort);
+            var outcome = await completion.Task.ConfigureAwait(false);
+            if (outcome.RanElsewhere)
+            {
+                progress.OnPhase(outcome.Succeeded ? "the job finished on its coordinator" : $"the job ended on its coordinator: {outcome.Error}");
+            }
+            else if (outcome.Succeeded)
+            {
+                run.WriteSummary(outcome, job, wall.Elapsed.TotalSeconds);
+                progress.Summary(outcome, run.Path, wall.Elapsed.TotalSeconds);
+            }
+
+            return outcome;
+        }
+        finally
+        {
+            // Workers leave first and the coordinator's node stops before theirs, so no node sees another vanish.
+            if (local != null)
+            {
+                await local.LeaveAsync().ConfigureAwait(false);
+            }
+
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
+            if (local != null)
+            {
+                await local.DisposeAsync().ConfigureAwait(false);
+            }
+            foreach (var provider in telemetry)
+            {
+                provider.Dispose();
+            }
+        }
+    }
+
+    private const string CoordinatorManagerName = "job";
+    private const string CoordinatorName = "coordinator";
+
+    /// <summary>The cluster role of the coordinator processes of the job writing to <paramref name="runDirectory"/>.</summary>
+    private static string JobRole(string runDirectory) =>
+        "job-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(runDirectory)))[..12];
+
+    /// <summary>The coordinator starts only once this node is Up: a cluster it cannot join fails the job in time instead.</summary>
+    private static async Task FailIfNotJoined(Cluster cluster, TrainOptions options, TaskCompletionSource<JobOutcome> completion)
+    {
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        if (await Task.WhenAny(up.Task, Task.Delay(options.WorkerWaitTimeout)).ConfigureAwait(false) != up.Task)
+        {
+            completion.TrySetResult(JobOutcome.Failed(
+                $"could not join the cluster through the seed nodes {string.Join(", ", cluster.Settings.SeedNodes)} within {options.WorkerWaitTimeout.TotalSeconds:0.#} s: " +
+                "none answered (is the first seed node running, or is this node the first seed?)", 0, 0));
+        }
+    }
+}
