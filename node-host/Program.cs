@@ -1,21 +1,5 @@
-using DistGrad.NodeHost;
+using DistGrad.Distributed;
 
-// node-host --seed-nodes akka.tcp://distgrad@HOST:PORT[,...] [--hostname H] [--port P] [--devices cpu|auto]
-NodeHostOptions options;
-try
-{
-    options = NodeHostOptions.Parse(args);
-}
-catch (ArgumentException e)
-{
-    Console.Error.WriteLine($"node-host: {e.Message}");
-    return 2;
-}
-
-if (options.ShowHelp)
-{
-    Console.WriteLine(NodeHostOptions.Help);
-    return 0;
-}
-
-return await NodeHostRunner.RunAsync(options, Console.Out);
+// node-host --seed-nodes akka.tcp://distgrad@HOST:PORT[,...] [--job-assembly PATH --job NAME] ...: the worker
+// command of the built-in jobs plus any loaded from --job-assembly (docs/CLI.md).
+return DistGradApp.Run(["worker", .. args], [.. BuiltInJobs.All]);

@@ -28,7 +28,9 @@ internal static class ShardWriter
     /// Writes the file and returns its checksum (<see cref="ShardChecksum"/>) and length. The file is
     /// flushed to the operating system but not fsynced: see the comment at the flush.
     /// </summary>
+    /// <param name="path">The shard file to write.</param>
     /// <param name="tensors">Contiguous CPU tensors (see <see cref="Prepare"/>).</param>
+    /// <param name="metadata">String pairs stored in the safetensors header.</param>
     public static (string Checksum, long Bytes) Write(string path, IReadOnlyList<(string Name, Tensor Tensor)> tensors, IReadOnlyDictionary<string, string> metadata)
     {
         if (!BitConverter.IsLittleEndian)

@@ -1,11 +1,10 @@
-using DistGrad.Distributed.Jobs;
 
 namespace DistGrad.Distributed.Cli;
 
 /// <summary>Everything <c>train</c> was told: the job, and how to run it (cluster, run directory, telemetry).</summary>
 public sealed record TrainOptions
 {
-    public JobSpec Job { get; init; } = new();
+    public JobSpec Spec { get; init; } = new();
 
     /// <summary>The run directory; null picks runs/&lt;UTC time&gt;.</summary>
     public string? OutputDirectory { get; init; }
@@ -39,4 +38,7 @@ public sealed record TrainOptions
 
     /// <summary>Stand by for the job's coordinator (same options and --out): take over from its last checkpoint if its node is lost.</summary>
     public bool Standby { get; init; }
+
+    /// <summary>Akka settings from a --config file's <c>akka</c> section, over DistGrad's embedded cluster configuration.</summary>
+    public Akka.Configuration.Config? AkkaOverrides { get; init; }
 }

@@ -15,9 +15,11 @@ public static class ClusterConfig
 
     /// <summary>
     /// The configuration of a node with <paramref name="role"/> listening on <paramref name="hostname"/>:<paramref name="port"/>
-    /// (0 picks a free port) that joins <paramref name="seedNodes"/> (empty: joined explicitly later).
+    /// (0 picks a free port) that joins <paramref name="seedNodes"/> (empty: joined explicitly later). <paramref name="overrides"/>
+    /// (a --config file's akka section) go over distgrad.hocon; the node's own address, roles and seeds go over both.
     /// </summary>
-    public static Akka.Configuration.Config For(string role, string hostname, int port, IReadOnlyList<string> seedNodes, IReadOnlyList<string>? extraRoles = null)
+    public static Akka.Configuration.Config For(
+        string role, string hostname, int port, IReadOnlyList<string> seedNodes, IReadOnlyList<string>? extraRoles = null, Akka.Configuration.Config? overrides = null)
     {
         var seeds = string.Join(", ", seedNodes.Select(s => "\"" + s + "\""));
         var roles = string.Join(", ", new[] { role }.Concat(extraRoles ?? []).Select(r => "\"" + r + "\""));
@@ -27,7 +29,8 @@ public static class ClusterConfig
             akka.cluster.roles = [{{roles}}]
             akka.cluster.seed-nodes = [{{seeds}}]
             """);
-        return ConfigurationFactory.ParseString(node).WithFallback(Base);
+        var config = ConfigurationFactory.ParseString(node);
+        return (overrides == null ? config : config.WithFallback(overrides)).WithFallback(Base);
     }
 
     /// <summary>distgrad.hocon, embedded in this assembly.</summary>

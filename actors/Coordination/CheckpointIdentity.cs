@@ -1,5 +1,4 @@
 using System.Globalization;
-using DistGrad.Distributed.Jobs;
 
 namespace DistGrad.Distributed.Coordination;
 
@@ -12,7 +11,7 @@ public static class CheckpointIdentity
     /// <summary>The job's identity; its partition must already be resolved to layer counts.</summary>
     public static IReadOnlyDictionary<string, string> Of(JobSpec spec) => new Dictionary<string, string>
     {
-        ["model"] = spec.Model,
+        ["job"] = spec.Job,
         ["seed"] = spec.Seed.ToString(CultureInfo.InvariantCulture),
         ["batch_size"] = spec.BatchSize.ToString(CultureInfo.InvariantCulture),
         ["data_parallel"] = spec.DataParallel.ToString(CultureInfo.InvariantCulture),

@@ -169,21 +169,35 @@ public sealed partial class CoordinatorActor
     }
 
     /// <summary>Every worker wrote its shard of the checkpoint after <paramref name="step"/> steps: the manifest makes it whole.</summary>
-    private void CommitCheckpoint(long step, IReadOnlyList<StepDone> answers)
+    /// <summary>Commits the checkpoint of <paramref name="step"/> from the workers' shards; false when it could not (the job has failed).</summary>
+    private bool CommitCheckpoint(long step, IReadOnlyList<StepDone> answers)
     {
         var shards = answers.Select(a => a.Checkpoint).ToArray();
         if (shards.Any(s => s == null))
         {
             Fail($"the checkpoint of step {step} is missing the shard of rank {Array.FindIndex(shards, s => s == null)}");
-            return;
+            return false;
         }
 
         var clock = Stopwatch.StartNew();
         var metadata = new Dictionary<string, string>(CheckpointIdentity.Of(_spec)) { ["job_id"] = _jobId };
-        _store!.Commit(step, _spec.WorldSize, shards!, metadata);
+        try
+        {
+            _store!.Commit(step, _spec.WorldSize, shards!, metadata);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            Fail($"could not commit the checkpoint of step {step} in {_store!.Root}: {e.Message}");
+            return false;
+        }
+
         DistGradTelemetry.Checkpoints.Add(1);
         _observer.OnEvent(new JobEvent(
             "checkpoint", step, string.Create(CultureInfo.InvariantCulture, $"checkpoint of step {step} committed ({shards.Sum(s => s!.Bytes) / 1e6:0.0} MB in {_spec.WorldSize} shard(s))"),
-            clock.Elapsed.TotalSeconds));
+            clock.Elapsed.TotalSeconds)
+        {
+            Directory = _store.StepDirectory(step),
+        });
+        return true;
     }
 }

@@ -4,7 +4,6 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using DistGrad.Distributed.Checkpoints;
 using DistGrad.Distributed.Config;
-using DistGrad.Distributed.Jobs;
 using DistGrad.Distributed.Messages;
 using DistGrad.Distributed.Pipeline;
 using DistGrad.Distributed.Placement;
@@ -50,6 +49,8 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     private System.Diagnostics.Stopwatch _stepClock = new();
     private System.Diagnostics.Stopwatch _trainClock = new();
     private System.Diagnostics.Activity? _stepActivity;
+    /// <summary>Set once the job has failed: whatever was under way when it did must not send more work.</summary>
+    private bool _ended;
 
     public CoordinatorActor(string jobId, JobSpec spec, CoordinatorSettings settings, IJobObserver observer, TaskCompletionSource<JobOutcome> completion)
     {
@@ -173,6 +174,14 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         {
             Receive<WorkerStarted>(started => Answered(started.Rank, started.JobId, () =>
             {
+                if (_settings.Fingerprint is { } mine && mine.FirstDifference(started.Fingerprint) is { } difference)
+                {
+                    // Not a lost worker: the node runs another build of the job, and a restart would run it again.
+                    Fail($"worker rank {started.Rank} on {Sender.Path.Address} built a different job ({difference}): " +
+                        $"coordinator fingerprint {mine.Hash} [{mine.Describe()}], worker's {started.Fingerprint.Hash} [{started.Fingerprint.Describe()}]");
+                    return;
+                }
+
                 _workers[started.Rank] = Sender;
                 _workerNodes[started.Rank] = Sender.Path.Address;
                 Context.Watch(Sender);
@@ -196,7 +205,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
                 _totalSteps = _spec.TotalSteps(trainSamples);
                 if (_attempt == 0)
                 {
-                    _observer.OnStart(_totalSteps);
+                    _observer.OnStart(_totalSteps, _spec.StepsPerEpoch(trainSamples));
                     _trainClock = System.Diagnostics.Stopwatch.StartNew();
                 }
 
@@ -272,9 +281,10 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
             _stepAnswers.Remove((_step, a.Rank));
         }
 
-        if (answers.Any(a => a.Checkpoint != null))
+        // A checkpoint that cannot be committed has failed the job: nothing more is recorded or sent.
+        if (answers.Any(a => a.Checkpoint != null) && !CommitCheckpoint(_step + 1, answers))
         {
-            CommitCheckpoint(_step + 1, answers);
+            return;
         }
 
         var samples = answers.Sum(a => a.Samples);
@@ -282,7 +292,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         // samples, so the mean of their means is the batch mean.
         _lastLoss = answers.Where(a => a.Stage == _spec.PipelineStages - 1).Average(a => a.Loss);
         _trainSamples += samples;
-        var record = new StepRecord(_step + 1, _lastLoss, answers[0].GradNorm, _spec.LearningRate, samples, duration, answers.Sum(a => a.BytesAllReduced))
+        var record = new StepRecord(_step + 1, _lastLoss, answers[0].GradNorm, answers[0].LearningRate, samples, duration, answers.Sum(a => a.BytesAllReduced))
         {
             Timeline = answers.SelectMany(a => a.Timeline).ToArray(),
             PeakActivationBytesByStage = Enumerable.Range(0, _spec.PipelineStages)
@@ -337,6 +347,13 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
                 Lost($"worker rank {failed.Rank} ({WorkerPath(failed.Rank)}) failed in {failed.Action}: {failed.Reason}");
             }
         });
+        Receive<WorkerRefused>(refused =>
+        {
+            if (refused.JobId == AttemptId)
+            {
+                Fail($"worker rank {refused.Rank} on {refused.Node} cannot run the job: {refused.Reason}");
+            }
+        });
         Receive<Rejected>(rejected => rejected.JobId == AttemptId, rejected => Fail($"worker rank {rejected.Rank} ({WorkerPath(rejected.Rank)}) rejected an instruction: {rejected.Reason}"));
         Receive<Terminated>(terminated =>
         {
@@ -385,7 +402,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         }
 
         record();
-        if (_pending.Count == 0)
+        if (_pending.Count == 0 && !_ended)
         {
             Timers.Cancel(DeadlineTimer);
             whenAll();
@@ -410,6 +427,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void Fail(string error)
     {
+        _ended = true;
         _log.Info("job {0} failed: {1}", _jobId, error);
         Tell(new StopJob(AttemptId));
         AnnounceEnd(new JobEnded(false, error, (int)_step));

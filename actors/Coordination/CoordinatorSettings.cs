@@ -1,4 +1,3 @@
-using DistGrad.Distributed.Jobs;
 
 namespace DistGrad.Distributed.Coordination;
 
@@ -16,6 +15,9 @@ public sealed record CoordinatorSettings(TimeSpan WorkerWaitTimeout, string? Fin
 
     /// <summary>The cluster role every coordinator process of this job has; the job's end is announced to them.</summary>
     public string? JobRole { get; init; }
+
+    /// <summary>The job as the coordinator's process builds it; a worker whose fingerprint differs fails the job before step 1 (null: not compared).</summary>
+    public JobFingerprint? Fingerprint { get; init; }
 
     /// <summary>The deadline for any one answer from the workers: the job's step timeout.</summary>
     public TimeSpan ActionTimeout(JobSpec spec) => spec.StepTimeout;

@@ -1,13 +1,13 @@
 namespace DistGrad.Distributed.Coordination;
 
-/// <summary>Receives what the coordinator learns while a job runs: the progress display and the run directory.</summary>
+/// <summary>Receives what the coordinator learns while a job runs: the progress display, the run directory and the job's callbacks.</summary>
 public interface IJobObserver
 {
     /// <summary>The job moved to a new phase ("waiting for workers", "training", …).</summary>
     void OnPhase(string phase);
 
-    /// <summary>The job will run <paramref name="totalSteps"/> steps.</summary>
-    void OnStart(int totalSteps);
+    /// <summary>The job will run <paramref name="totalSteps"/> steps, <paramref name="stepsPerEpoch"/> to an epoch.</summary>
+    void OnStart(int totalSteps, int stepsPerEpoch);
 
     void OnStep(StepRecord record);
 

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using DistGrad.Distributed.Messages;
 
 namespace DistGrad.Distributed.Coordination;
 

@@ -11,11 +11,11 @@ public sealed class ObserverGroup(params IJobObserver[] observers) : IJobObserve
         }
     }
 
-    public void OnStart(int totalSteps)
+    public void OnStart(int totalSteps, int stepsPerEpoch)
     {
         foreach (var o in observers)
         {
-            o.OnStart(totalSteps);
+            o.OnStart(totalSteps, stepsPerEpoch);
         }
     }
 

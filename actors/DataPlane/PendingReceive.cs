@@ -4,7 +4,7 @@ namespace DistGrad.Distributed.DataPlane;
 /// <remarks>
 /// The state moves Waiting → Claimed (a producer started writing) → Done, or to Abandoned when the waiter
 /// gave up (timeout, cancellation). A producer writes only under this object's lock and only while the state
-/// is Claimed, so once <see cref="TryAbandon"/> returns the caller's memory is never touched again.
+/// is Claimed, so once <see cref="TryAbandonClaimed"/> returns the caller's memory is never touched again.
 /// </remarks>
 internal sealed class PendingReceive(long tag, Memory<byte> destination) : ITagQueueItem<PendingReceive>
 {

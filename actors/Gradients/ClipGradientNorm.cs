@@ -61,7 +61,7 @@ public sealed class ClipGradientNorm : IGradientProcessor
     }
 
     /// <summary>The p-norm of all <paramref name="grads"/> of every member of <paramref name="group"/> together.</summary>
-    internal static double GlobalNorm(IReadOnlyList<Tensor> grads, double normType, Training.ProcessGroup group)
+    internal static double GlobalNorm(IReadOnlyList<Tensor> grads, double normType, Collectives.ProcessGroup group)
     {
         using (Autograd.NoGrad())
         {

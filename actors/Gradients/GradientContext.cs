@@ -1,3 +1,4 @@
+using DistGrad.Distributed.Collectives;
 using DistGrad.Distributed.Training;
 using DistGrad.Optim;
 
@@ -8,9 +9,11 @@ public sealed class GradientContext
 {
     public GradientContext(
         long step, IReadOnlyList<(string Name, Tensor Parameter)> parameters, Optimizer optimizer,
-        ProcessGroup dataParallelGroup, ProcessGroup modelGroup)
+        ProcessGroup dataParallelGroup, ProcessGroup modelGroup, int rank = 0, LRScheduler? scheduler = null)
     {
         Step = step;
+        Rank = rank;
+        Scheduler = scheduler;
         Parameters = parameters;
         Optimizer = optimizer;
         DataParallelGroup = dataParallelGroup;
@@ -19,6 +22,12 @@ public sealed class GradientContext
 
     /// <summary>The optimizer step these gradients belong to (0-based).</summary>
     public long Step { get; }
+
+    /// <summary>The worker's rank in the job.</summary>
+    public int Rank { get; }
+
+    /// <summary>The job's LR scheduler on this worker, stepped by <see cref="OptimizerStep"/> (null: none).</summary>
+    public LRScheduler? Scheduler { get; }
 
     /// <summary>This worker's parameters by module path, in the model's order.</summary>
     public IReadOnlyList<(string Name, Tensor Parameter)> Parameters { get; }

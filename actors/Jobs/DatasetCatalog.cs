@@ -1,6 +1,6 @@
 using DistGrad.Data;
 
-namespace DistGrad.Distributed.Jobs;
+namespace DistGrad.Distributed;
 
 /// <summary>The datasets a job can name; each worker loads its own copy (samples never cross the cluster).</summary>
 public static class DatasetCatalog

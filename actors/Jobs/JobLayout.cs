@@ -1,4 +1,4 @@
-namespace DistGrad.Distributed.Jobs;
+namespace DistGrad.Distributed;
 
 /// <summary>
 /// Where each rank sits in a D × S layout: rank = replica · S + stage. The replicas of a stage form its

@@ -1,13 +1,15 @@
-namespace DistGrad.Distributed.Jobs;
+namespace DistGrad.Distributed;
 
 /// <summary>
-/// Everything a worker needs to train its part of a job: the model, the data, the layout, the optimizer
-/// and the gradient processors. The coordinator sends one to every worker; all workers build the same
-/// replica from it, so only control messages cross the cluster.
+/// A job's options: which job (by name), its data, layout, optimizer settings, gradient pipeline settings
+/// and checkpoint policy. The coordinator sends one to every worker; each worker looks the job's code up by
+/// name in its own process (<see cref="JobCatalog"/>) and builds the same replica from the two, so only
+/// control messages cross the cluster. <see cref="TrainingJob.Defaults"/> gives a job's own defaults.
 /// </summary>
 public sealed record JobSpec
 {
-    public string Model { get; init; } = "mlp";
+    /// <summary>The <see cref="TrainingJob.Name"/> of the job to run.</summary>
+    public string Job { get; init; } = "mlp";
 
     public string Dataset { get; init; } = DatasetCatalog.Mini;
 
@@ -85,5 +87,8 @@ public sealed record JobSpec
     public int MicroBatchSize => BatchSize / (DataParallel * AccumulationSteps * MicroBatches);
 
     /// <summary>Optimizer steps the job runs, given the training set's size.</summary>
-    public int TotalSteps(int trainCount) => Steps ?? (Epochs * (trainCount / BatchSize));
+    public int TotalSteps(int trainCount) => Steps ?? (Epochs * StepsPerEpoch(trainCount));
+
+    /// <summary>Global batches in one pass over <paramref name="trainCount"/> samples (a last partial batch is dropped).</summary>
+    public int StepsPerEpoch(int trainCount) => trainCount / BatchSize;
 }

@@ -1,4 +1,4 @@
-namespace DistGrad.Distributed.Jobs;
+namespace DistGrad.Distributed;
 
 /// <summary>Checks a job before any worker starts, so a bad layout fails with one clear line.</summary>
 public static class JobSpecValidation
@@ -38,11 +38,6 @@ public static class JobSpecValidation
             problems.Add($"--max-restarts must be zero or a positive integer, got {spec.MaxRestarts}");
         }
 
-        if (!ModelCatalog.Names.Contains(spec.Model))
-        {
-            problems.Add($"--model '{spec.Model}' is not a known model (known: {string.Join(", ", ModelCatalog.Names)})");
-        }
-
         if (!DatasetCatalog.Names.Contains(spec.Dataset))
         {
             problems.Add($"--dataset '{spec.Dataset}' is not a known dataset (known: {string.Join(", ", DatasetCatalog.Names)})");
@@ -80,18 +75,30 @@ public static class JobSpecValidation
             problems.Add($"--schedule '{spec.Schedule}' is not one of {string.Join(", ", Pipeline.PipelineSchedules.Names)}");
         }
 
-        if (spec.PipelineStages > 0 && ModelCatalog.Names.Contains(spec.Model))
+        return problems;
+    }
+
+    /// <summary>The problems with running <paramref name="job"/> under <paramref name="spec"/>: the options' own, then whether its model can be cut as asked.</summary>
+    public static IReadOnlyList<string> Problems(TrainingJob job, JobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var problems = Problems(spec).ToList();
+        if (problems.Count == 0 && spec.PipelineStages > 0)
         {
-            problems.AddRange(Pipeline.ModelPartitioner.Problems(spec));
+            problems.AddRange(Pipeline.ModelPartitioner.Problems(job, spec));
         }
 
         return problems;
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> with every problem when the spec is not runnable.</summary>
-    public static void ThrowIfInvalid(JobSpec spec)
+    public static void ThrowIfInvalid(JobSpec spec) => Throw(Problems(spec));
+
+    /// <summary>Throws <see cref="ArgumentException"/> with every problem when <paramref name="job"/> cannot run under <paramref name="spec"/>.</summary>
+    public static void ThrowIfInvalid(TrainingJob job, JobSpec spec) => Throw(Problems(job, spec));
+
+    private static void Throw(IReadOnlyList<string> problems)
     {
-        var problems = Problems(spec);
         if (problems.Count > 0)
         {
             throw new ArgumentException(string.Join("; ", problems));

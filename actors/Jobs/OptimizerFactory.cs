@@ -1,6 +1,6 @@
 using DistGrad.Optim;
 
-namespace DistGrad.Distributed.Jobs;
+namespace DistGrad.Distributed;
 
 /// <summary>Builds the optimizer a job names over a replica's parameters.</summary>
 public static class OptimizerFactory

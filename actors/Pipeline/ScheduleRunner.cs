@@ -21,13 +21,14 @@ internal sealed class ScheduleRunner
 {
     private readonly TrainerShape _shape;
     private readonly Module _model;
-    private readonly TensorDataset _train;
+    private readonly Dataset _train;
+    private readonly Func<Tensor, Tensor, Tensor> _loss;
     private readonly GlobalBatchPlan _plan;
     private readonly StageLinks? _links;
     private readonly PipelineSchedule _schedule;
     private readonly Tensor[] _parameters;
 
-    public ScheduleRunner(TrainerShape shape, Module model, TensorDataset train, GlobalBatchPlan plan, StageLinks? links, PipelineSchedule schedule)
+    public ScheduleRunner(TrainerShape shape, Module model, Dataset train, Func<Tensor, Tensor, Tensor> loss, GlobalBatchPlan plan, StageLinks? links, PipelineSchedule schedule)
     {
         if (shape.Stages > 1 && links == null)
         {
@@ -37,6 +38,7 @@ internal sealed class ScheduleRunner
         _shape = shape;
         _model = model;
         _train = train;
+        _loss = loss;
         _plan = plan;
         _links = links;
         _schedule = schedule;
@@ -139,10 +141,6 @@ internal sealed class ScheduleRunner
         if (_shape.IsFirstStage)
         {
             input = _shape.Device == Device.Cpu ? x! : x!.To(_shape.Device);
-            if (_shape.FlatInput)
-            {
-                input = input.Reshape(input.Size(0), -1);
-            }
         }
         else
         {
@@ -156,7 +154,7 @@ internal sealed class ScheduleRunner
             if (_shape.IsLastStage)
             {
                 var labels = _shape.Device == Device.Cpu ? y! : y!.To(_shape.Device);
-                output = Functional.CrossEntropy(output, labels);
+                output = _loss(output, labels);
                 outcome.LossSum += output.Item();
                 outcome.Samples += labels.Size(0);
             }

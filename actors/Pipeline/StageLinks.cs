@@ -17,6 +17,8 @@ public sealed class StageLinks
     private const int MaxDims = 8;
     private readonly ITransport _transport;
 
+    /// <param name="transport">The worker's data-plane connections.</param>
+    /// <param name="stage">This worker's stage.</param>
     /// <param name="previousRank">The rank of the stage before, or null for the first stage.</param>
     /// <param name="nextRank">The rank of the stage after, or null for the last stage.</param>
     public StageLinks(ITransport transport, int stage, int? previousRank, int? nextRank)

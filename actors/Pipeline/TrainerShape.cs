@@ -6,9 +6,8 @@ namespace DistGrad.Distributed.Pipeline;
 /// <param name="Stage">Its pipeline stage.</param>
 /// <param name="Stages">Pipeline stages per replica.</param>
 /// <param name="Rounds">Accumulation rounds: the schedule runs this many times before the gradient processors.</param>
-/// <param name="FlatInput">Whether the first stage flattens images to [B, 784].</param>
 /// <param name="Device">Where the shard's parameters live and its kernels run.</param>
-internal sealed record TrainerShape(int Rank, int Replica, int Stage, int Stages, int Rounds, bool FlatInput, Device Device)
+internal sealed record TrainerShape(int Rank, int Replica, int Stage, int Stages, int Rounds, Device Device)
 {
     public bool IsFirstStage => Stage == 0;
 

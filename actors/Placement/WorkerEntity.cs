@@ -17,14 +17,16 @@ public sealed class WorkerEntity : ReceiveActor
 {
     private readonly DeviceSlots _devices;
     private readonly IPAddress _dataAddress;
+    private readonly JobCatalog _jobs;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef? _worker;
     private Device? _device;
 
-    public WorkerEntity(DeviceSlots devices, IPAddress dataAddress)
+    public WorkerEntity(DeviceSlots devices, IPAddress dataAddress, JobCatalog jobs)
     {
         _devices = devices;
         _dataAddress = dataAddress;
+        _jobs = jobs;
         Receive<StartWorker>(Start);
         Receive<Terminated>(t => t.ActorRef.Equals(_worker), _ =>
         {
@@ -33,8 +35,8 @@ public sealed class WorkerEntity : ReceiveActor
         });
     }
 
-    public static Props Props(DeviceSlots devices, IPAddress dataAddress) =>
-        Akka.Actor.Props.Create(() => new WorkerEntity(devices, dataAddress));
+    public static Props Props(DeviceSlots devices, IPAddress dataAddress, JobCatalog jobs) =>
+        Akka.Actor.Props.Create(() => new WorkerEntity(devices, dataAddress, jobs));
 
     /// <summary>A worker that fails is stopped, not restarted: the coordinator recovers or fails the job with its reason.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
@@ -50,18 +52,31 @@ public sealed class WorkerEntity : ReceiveActor
             return;
         }
 
+        var node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+        if (_jobs.Find(start.Spec.Job) is not { } job)
+        {
+            // Every node runs the same program (or loads the same job assembly): a node without the job was
+            // deployed with another build, and retrying the rank elsewhere would hide that.
+            var reason = $"this node has no job named '{start.Spec.Job}' (it has: {(_jobs.Names.Count == 0 ? "none" : string.Join(", ", _jobs.Names))}); " +
+                "deploy the same program on every node, or start node-host with the job's --job-assembly";
+            _log.Error("refused rank {0} of job '{1}': {2}", start.Rank, start.JobId, reason);
+            start.Coordinator.Tell(new WorkerRefused(start.JobId, start.Rank, node, reason));
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+            return;
+        }
+
         try
         {
             _device = _devices.Acquire();
         }
         catch (InvalidOperationException e)
         {
-            start.Coordinator.Tell(new WorkerFailed(start.JobId, start.Rank, "StartWorker", $"{Akka.Cluster.Cluster.Get(Context.System).SelfAddress}: {e.Message}"));
+            start.Coordinator.Tell(new WorkerFailed(start.JobId, start.Rank, "StartWorker", $"{node}: {e.Message}"));
             Context.Parent.Tell(new Passivate(PoisonPill.Instance));
             return;
         }
 
-        _worker = Context.ActorOf(WorkerActor.Props(start.JobId, start.Rank, start.Spec, start.Coordinator, _dataAddress, _device), "worker");
+        _worker = Context.ActorOf(WorkerActor.Props(start.JobId, start.Rank, job, start.Spec, start.Coordinator, _dataAddress, _device), "worker");
         Context.Watch(_worker);
     }
 

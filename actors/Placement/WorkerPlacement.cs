@@ -14,11 +14,14 @@ public static class WorkerPlacement
 {
     public const string TypeName = "distgrad-worker";
 
-    /// <summary>Starts this node's region; <paramref name="devices"/> are its worker slots (none on a coordinator's node).</summary>
-    public static IActorRef StartRegion(ActorSystem system, DeviceSlots devices, IPAddress dataAddress) =>
+    /// <summary>
+    /// Starts this node's region; <paramref name="devices"/> are its worker slots (none on a coordinator's node)
+    /// and <paramref name="jobs"/> the jobs its workers can run.
+    /// </summary>
+    public static IActorRef StartRegion(ActorSystem system, DeviceSlots devices, IPAddress dataAddress, JobCatalog jobs) =>
         ClusterSharding.Get(system).Start(
             TypeName,
-            _ => WorkerEntity.Props(devices, dataAddress),
+            _ => WorkerEntity.Props(devices, dataAddress, jobs),
             ClusterShardingSettings.Create(system),
             new WorkerMessageExtractor(),
             new SlotAllocationStrategy(system),

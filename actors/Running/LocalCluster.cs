@@ -1,3 +1,4 @@
+using DistGrad.Distributed.Nodes;
 using Akka.Actor;
 using DistGrad.Distributed.Workers;
 
@@ -16,13 +17,13 @@ public sealed class LocalCluster : IAsyncDisposable
     /// Starts <paramref name="nodes"/> worker nodes with <paramref name="slotsPerNode"/> slots each, joining
     /// <paramref name="seed"/>; slot j of node i gets device (i + nodes·j) mod |devices|, so devices spread over nodes.
     /// </summary>
-    public static LocalCluster Start(int nodes, int slotsPerNode, Address seed, IReadOnlyList<Device> devices)
+    public static LocalCluster Start(int nodes, int slotsPerNode, Address seed, IReadOnlyList<Device> devices, JobCatalog jobs, Akka.Configuration.Config? overrides = null)
     {
         var cluster = new LocalCluster();
         for (var i = 0; i < nodes; i++)
         {
             var own = Enumerable.Range(0, slotsPerNode).Select(j => devices[(i + (nodes * j)) % devices.Count]);
-            var node = WorkerNode.Start("127.0.0.1", 0, [], slotsPerNode, string.Join(",", own));
+            var node = WorkerNode.Start("127.0.0.1", 0, [], slotsPerNode, string.Join(",", own), jobs, overrides);
             node.Join(seed);
             cluster._nodes.Add(node);
         }

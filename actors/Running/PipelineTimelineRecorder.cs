@@ -1,4 +1,3 @@
-using DistGrad.Distributed.Jobs;
 using DistGrad.Distributed.Pipeline;
 using DistGrad.Distributed.Coordination;
 

@@ -1,21 +1,25 @@
 using System.Diagnostics;
 using System.Globalization;
 using DistGrad.Distributed.Coordination;
+using Spectre.Console;
 
 namespace DistGrad.Distributed.Running;
 
 /// <summary>
-/// The live progress line: step, loss, samples/s and ETA, redrawn in place on a terminal and printed
-/// every few seconds otherwise (logs, CI), then a summary when the job ends.
+/// The job's progress: on a terminal a live Spectre.Console bar (step, loss, samples/s, ETA); otherwise
+/// (logs, CI) a plain line every few seconds; then a summary when the job ends.
 /// </summary>
-public sealed class ProgressDisplay : IJobObserver
+public sealed class ProgressDisplay : IJobObserver, IDisposable
 {
     private readonly TextWriter _out;
     private readonly bool _interactive;
     private readonly Stopwatch _clock = new();
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TimeSpan? _lastPrinted;
     private int _totalSteps;
     private long _samples;
+    private Task? _live;
+    private volatile ProgressTask? _bar;
 
     public ProgressDisplay(TextWriter output, bool interactive)
     {
@@ -27,7 +31,8 @@ public sealed class ProgressDisplay : IJobObserver
     {
         if (_interactive)
         {
-            _out.Write("\r\u001b[2K");
+            AnsiConsole.MarkupLine($"[grey][[distgrad]][/] {Markup.Escape(phase)}");
+            return;
         }
 
         _out.WriteLine($"[distgrad] {phase}");
@@ -35,10 +40,28 @@ public sealed class ProgressDisplay : IJobObserver
 
     public void OnEvent(JobEvent jobEvent) => OnPhase(jobEvent.Message);
 
-    public void OnStart(int totalSteps)
+    public void OnStart(int totalSteps, int stepsPerEpoch)
     {
         _totalSteps = totalSteps;
         _clock.Restart();
+        if (_interactive && _live == null)
+        {
+            _live = AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .StartAsync(async context =>
+                {
+                    _bar = context.AddTask("training", maxValue: Math.Max(1, totalSteps));
+                    await _ended.Task.ConfigureAwait(false);
+                });
+        }
+    }
+
+    /// <summary>Ends the live bar (the job is over, however it ended).</summary>
+    public void Dispose()
+    {
+        _ended.TrySetResult();
+        _live?.GetAwaiter().GetResult();
     }
 
     public void OnStep(StepRecord record)
@@ -59,10 +82,10 @@ public sealed class ProgressDisplay : IJobObserver
             $"step {record.Step}/{_totalSteps}  loss {record.Loss:F4}  grad_norm {record.GradNorm:F3}  {rate:F0} samples/s  ETA {eta:mm\\:ss}");
         if (_interactive)
         {
-            _out.Write("\r\u001b[2K" + line);
-            if (last)
+            if (_bar is { } bar)
             {
-                _out.WriteLine();
+                bar.Description = Markup.Escape(line);
+                bar.Value = record.Step;
             }
         }
         else
@@ -74,6 +97,7 @@ public sealed class ProgressDisplay : IJobObserver
     /// <summary>The closing lines: how the job went and where its files are.</summary>
     public void Summary(JobOutcome outcome, string runDirectory, double wallSeconds)
     {
+        Dispose();
         if (!outcome.Succeeded)
         {
             return;

@@ -1,5 +1,4 @@
 using DistGrad.Distributed.Checkpoints;
-using DistGrad.Distributed.Jobs;
 using DistGrad.Distributed.Coordination;
 
 namespace DistGrad.Distributed.Running;

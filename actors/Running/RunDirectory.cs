@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using DistGrad.Distributed.Jobs;
 using DistGrad.Distributed.Coordination;
 
 namespace DistGrad.Distributed.Running;
@@ -45,7 +44,7 @@ public sealed class RunDirectory : IJobObserver, IDisposable
     {
     }
 
-    public void OnStart(int totalSteps)
+    public void OnStart(int totalSteps, int stepsPerEpoch)
     {
     }
 

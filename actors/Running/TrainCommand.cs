@@ -19,23 +19,54 @@ namespace DistGrad.Distributed.Running;
 public static class TrainCommand
 {
     /// <summary>
-    /// Runs the job; returns its outcome (the caller turns a failure into exit code 1). <paramref name="watcher"/>
-    /// sees the embedded cluster and then every event of the job (tests use it to stop a node mid-run).
+    /// Runs the job of <paramref name="jobs"/> that the options name; returns its outcome (the caller turns a
+    /// failure into exit code 1). The embedded cluster's workers run the same <paramref name="jobs"/>.
+    /// <paramref name="watcher"/> sees the embedded cluster and then every event of the job (tests use it to
+    /// stop a node mid-run).
     /// </summary>
-    public static async Task<JobOutcome> RunAsync(TrainOptions options, TextWriter output, bool interactive, IClusterWatcher? watcher = null)
+    public static async Task<JobOutcome> RunAsync(JobCatalog jobs, TrainOptions options, TextWriter output, bool interactive, IClusterWatcher? watcher = null)
     {
+        ArgumentNullException.ThrowIfNull(jobs);
         var wall = Stopwatch.StartNew();
-        var telemetry = TelemetrySetup.Start(options.Telemetry, options.OtlpEndpoint);
-        // A resumed job and a standby continue the run directory's files instead of starting them afresh.
-        using var run = new RunDirectory(options.OutputDirectory ?? RunDirectory.DefaultPath(DateTime.UtcNow), append: options.ResumeDirectory != null || options.Standby);
-        var progress = new ProgressDisplay(output, interactive);
-        var job = options.Job;
-        if (job.PipelineStages > 1)
+        if (jobs.Find(options.Spec.Job) is not { } trainingJob)
         {
-            // The cut is decided once, here, and sent to every worker as layer counts (a profile measured on
-            // each worker would differ).
-            job = job with { Partition = string.Join(",", ModelPartitioner.ResolveSizes(job)) };
+            return JobOutcome.Failed($"--job '{options.Spec.Job}' is not a job of this program (jobs: {(jobs.Names.Count == 0 ? "none" : string.Join(", ", jobs.Names))})", 0, 0);
         }
+
+        var job = options.Spec;
+        JobFingerprint fingerprint;
+        try
+        {
+            JobSpecValidation.ThrowIfInvalid(trainingJob, job);
+            if (job.PipelineStages > 1)
+            {
+                // The cut is decided once, here, and sent to every worker as layer counts (a profile measured on
+                // each worker would differ).
+                job = job with { Partition = string.Join(",", ModelPartitioner.ResolveSizes(trainingJob, job)) };
+            }
+
+            fingerprint = JobFingerprint.Of(trainingJob, job);
+        }
+        catch (ArgumentException e)
+        {
+            return JobOutcome.Failed(e.Message, 0, 0);
+        }
+
+        RunDirectory run;
+        var runPath = options.OutputDirectory ?? RunDirectory.DefaultPath(DateTime.UtcNow);
+        try
+        {
+            // A resumed job and a standby continue the run directory's files instead of starting them afresh.
+            run = new RunDirectory(runPath, append: options.ResumeDirectory != null || options.Standby);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return JobOutcome.Failed($"cannot write the run directory {Path.GetFullPath(runPath)}: {e.Message}", 0, 0);
+        }
+
+        using var runDirectory = run;
+        var telemetry = TelemetrySetup.Start(options.Telemetry, options.OtlpEndpoint);
+        using var progress = new ProgressDisplay(output, interactive);
 
         var jobId = $"job-{Guid.NewGuid():N}"[..16];
         // Workers write their shards here (every --checkpoint-every steps, or on SIGHUP): the run directory
@@ -60,17 +91,17 @@ public static class TrainCommand
         var jobRole = JobRole(run.Path);
         var system = ActorSystem.Create(
             ClusterConfig.SystemName,
-            ClusterConfig.For(ClusterConfig.CoordinatorRole, options.Hostname, options.Port, options.UseCluster ? options.SeedNodes : [], [jobRole]));
+            ClusterConfig.For(ClusterConfig.CoordinatorRole, options.Hostname, options.Port, options.UseCluster ? options.SeedNodes : [], [jobRole], options.AkkaOverrides));
         LocalCluster? local = null;
         try
         {
             var cluster = Cluster.Get(system);
-            WorkerPlacement.StartRegion(system, DeviceSlots.None, System.Net.IPAddress.Loopback);
+            WorkerPlacement.StartRegion(system, DeviceSlots.None, System.Net.IPAddress.Loopback, jobs);
             if (!options.UseCluster)
             {
                 cluster.Join(cluster.SelfAddress);
                 var slotsPerNode = (job.WorldSize + options.LocalNodes - 1) / options.LocalNodes;
-                local = LocalCluster.Start(options.LocalNodes, slotsPerNode, cluster.SelfAddress, options.Devices);
+                local = LocalCluster.Start(options.LocalNodes, slotsPerNode, cluster.SelfAddress, options.Devices, jobs, options.AkkaOverrides);
                 watcher?.Attach(local);
             }
 
@@ -79,8 +110,10 @@ public static class TrainCommand
             {
                 TakeOverCheckpoints = options.Standby && job.CheckpointEvery != null ? job.CheckpointDirectory : null,
                 JobRole = jobRole,
+                Fingerprint = fingerprint,
             };
-            var observer = watcher == null ? new ObserverGroup(progress, run) : new ObserverGroup(progress, run, watcher);
+            var callbacks = new JobCallbacks(trainingJob);
+            var observer = watcher == null ? new ObserverGroup(progress, run, callbacks) : new ObserverGroup(progress, run, callbacks, watcher);
             // The coordinator runs on the oldest node with the job's role: this process, unless it is a standby
             // whose first coordinator still lives; when that one's node is lost, the standby's starts here.
             var manager = system.ActorOf(

@@ -26,7 +26,7 @@ public sealed partial class ReplicaTrainer
             ["rank"] = Rank.ToString(CultureInfo.InvariantCulture),
             ["stage"] = Stage.ToString(CultureInfo.InvariantCulture),
             ["replica"] = _shape.Replica.ToString(CultureInfo.InvariantCulture),
-            ["model"] = _spec.Model,
+            ["job"] = _spec.Job,
         };
         return store.WriteShard(_nextStep, Rank, WorkerState.Capture(_nextStep, NamedParameters, Optimizer, metadata));
     }
@@ -38,6 +38,13 @@ public sealed partial class ReplicaTrainer
         if (shard.Metadata.TryGetValue("seed", out var seed) && seed != _spec.Seed.ToString(CultureInfo.InvariantCulture))
         {
             throw new InvalidDataException($"the checkpoint of step {checkpoint.Step} was written by a job with seed {seed}, this job's seed is {_spec.Seed}");
+        }
+
+        // An LR scheduler is a pure function of the steps taken: replaying them brings it (and the optimizer's
+        // LR, which the restored optimizer state then overwrites with the same value) to the checkpoint's step.
+        for (var i = _nextStep; i < checkpoint.Step; i++)
+        {
+            Scheduler?.Step();
         }
 
         WorkerState.Restore(shard, NamedParameters, Optimizer);

@@ -1,5 +1,5 @@
+using DistGrad.Distributed.Collectives;
 using System.Diagnostics;
-using DistGrad.Distributed.Jobs;
 using DistGrad.Distributed.Pipeline;
 using DistGrad.Distributed.Gradients;
 using DistGrad.Distributed.Telemetry;
@@ -18,8 +18,9 @@ namespace DistGrad.Distributed.Training;
 /// </summary>
 public sealed partial class ReplicaTrainer
 {
+    private readonly TrainingJob _job;
     private readonly JobSpec _spec;
-    private readonly TensorDataset _train;
+    private readonly Dataset _train;
     private readonly GlobalBatchPlan _plan;
     private readonly TrainerShape _shape;
     private readonly ScheduleRunner _runner;
@@ -27,10 +28,12 @@ public sealed partial class ReplicaTrainer
     private long _nextStep;
 
     public ReplicaTrainer(
-        JobSpec spec, int rank, TensorDataset train, ProcessGroup dataParallelGroup, ProcessGroup modelGroup,
+        TrainingJob job, JobSpec spec, int rank, Dataset train, ProcessGroup dataParallelGroup, ProcessGroup modelGroup,
         IReadOnlyList<IGradientProcessor>? gradientPipeline = null, Device? device = null, StageLinks? links = null, PipelineSchedule? schedule = null)
     {
-        JobSpecValidation.ThrowIfInvalid(spec);
+        ArgumentNullException.ThrowIfNull(job);
+        JobSpecValidation.ThrowIfInvalid(job, spec);
+        _job = job;
         _spec = spec;
         _train = train;
         Rank = rank;
@@ -39,7 +42,9 @@ public sealed partial class ReplicaTrainer
         var layout = JobLayout.Of(spec);
         Stage = layout.StageOf(rank);
         var replica = IndexIn(dataParallelGroup, rank);
-        GradientPipeline = gradientPipeline ?? Gradients.GradientPipeline.For(spec);
+        Device = device ?? Device.Cpu;
+        Context = new JobContext(spec, rank, Device);
+        GradientPipeline = gradientPipeline ?? Gradients.GradientPipeline.For(job, spec, Context);
         var rounds = GradientPipeline.OfType<AccumulateGradients>().SingleOrDefault()?.Steps ?? 1;
         Schedule = schedule ?? PipelineSchedules.For(spec.Schedule, spec.PipelineStages, spec.MicroBatches);
         ScheduleValidator.ThrowIfInvalid(Schedule);
@@ -47,21 +52,27 @@ public sealed partial class ReplicaTrainer
 
         // Parameters are drawn on the CPU from the seed (the same on every device and every stage), then the
         // stage keeps its shard and moves it to the worker's device.
-        Device = device ?? Device.Cpu;
-        var full = ModelCatalog.Create(spec.Model, new Generator(spec.Seed));
-        var flatInput = ModelCatalog.TakesFlatInput(full);
-        Model = spec.PipelineStages == 1 ? full : ModelPartitioner.Shard(full, spec.Model, ModelPartitioner.Sizes(full, spec), Stage);
+        var full = BuildModel();
+        Model = spec.PipelineStages == 1 ? full : ModelPartitioner.Shard(full, spec.Job, ModelPartitioner.Sizes(full, spec), Stage);
         if (Device != Device.Cpu)
         {
             Model.To(Device);
         }
 
         NamedParameters = Model.NamedParameters().ToArray();
-        Optimizer = OptimizerFactory.Create(spec, NamedParameters.Select(p => p.Parameter));
-        _shape = new TrainerShape(rank, replica, Stage, spec.PipelineStages, rounds, flatInput, Device);
+        var parameters = NamedParameters.Select(p => p.Parameter);
+        Optimizer = job.Optimizer?.Invoke(Context, parameters) ?? OptimizerFactory.Create(spec, parameters);
+        Scheduler = job.Scheduler?.Invoke(Context, Optimizer);
+        _shape = new TrainerShape(rank, replica, Stage, spec.PipelineStages, rounds, Device);
         _links = links;
-        _runner = new ScheduleRunner(_shape, Model, train, _plan, links, Schedule);
+        _runner = new ScheduleRunner(_shape, Model, train, job.Loss, _plan, links, Schedule);
     }
+
+    /// <summary>What the job's factories were told about this worker.</summary>
+    public JobContext Context { get; }
+
+    /// <summary>The job's LR scheduler on this worker (null: constant LR).</summary>
+    public LRScheduler? Scheduler { get; }
 
     public int Rank { get; }
 
@@ -120,7 +131,8 @@ public sealed partial class ReplicaTrainer
         stepActivity?.SetTag("distgrad.step", step);
         var clock = Stopwatch.StartNew();
         Model.Train();
-        var context = new GradientContext(step, NamedParameters, Optimizer, DataParallelGroup, ModelGroup);
+        var learningRate = Optimizer.ParamGroups[0].Lr;
+        var context = new GradientContext(step, NamedParameters, Optimizer, DataParallelGroup, ModelGroup, Rank, Scheduler);
         var outcome = _runner.Run(step, () =>
         {
             foreach (var processor in GradientPipeline)
@@ -139,6 +151,7 @@ public sealed partial class ReplicaTrainer
             context.BytesAllReduced, clock.Elapsed.TotalMilliseconds)
         {
             Stage = Stage,
+            LearningRate = learningRate,
             PeakActivationBytes = outcome.PeakActivationBytes,
             Timeline = outcome.Timeline,
         };
@@ -172,12 +185,12 @@ public sealed partial class ReplicaTrainer
         }
 
         // Rank 0 cuts a fresh model the same way to learn each stage's parameter names and shapes.
-        var full = ModelCatalog.Create(_spec.Model, new Generator(_spec.Seed));
+        var full = BuildModel();
         var sizes = ModelPartitioner.Sizes(full, _spec);
         var gathered = new Dictionary<string, Tensor>(Parameters());
         for (var stage = 1; stage < _spec.PipelineStages; stage++)
         {
-            var shard = ModelPartitioner.Shard(full, _spec.Model, sizes, stage).NamedParameters().ToArray();
+            var shard = ModelPartitioner.Shard(full, _spec.Job, sizes, stage).NamedParameters().ToArray();
             for (var i = 0; i < shard.Length; i++)
             {
                 gathered[shard[i].Name] = links.ReceiveValues(stage, PipelineTags.Parameter(i), shard[i].Parameter.Shape, $"parameter {shard[i].Name}");
@@ -187,31 +200,43 @@ public sealed partial class ReplicaTrainer
         return gathered;
     }
 
-    /// <summary>Accuracy on <paramref name="test"/> of this worker's model (the whole model), or of <paramref name="parameters"/> loaded into a fresh one.</summary>
-    public double Evaluate(TensorDataset test, IReadOnlyDictionary<string, Tensor>? parameters = null)
+    /// <summary>
+    /// The job's metric (accuracy unless the job defines its own) on <paramref name="test"/> of this worker's
+    /// model (the whole model), or of <paramref name="parameters"/> loaded into a fresh one.
+    /// </summary>
+    public double Evaluate(Dataset test, IReadOnlyDictionary<string, Tensor>? parameters = null)
     {
         var model = Model;
         if (parameters != null || _spec.PipelineStages > 1)
         {
-            model = ModelCatalog.Create(_spec.Model, new Generator(_spec.Seed));
+            model = BuildModel();
             model.LoadStateDict(parameters ?? throw new ArgumentException("a pipeline stage holds a part of the model: evaluate the gathered parameters"));
             model.To(Device);
         }
 
-        var flatInput = _shape.FlatInput;
         model.Eval();
-        var correct = 0L;
         using (Autograd.NoGrad())
         {
-            foreach (var (xb, yb) in new DataLoader(test, batchSize: 1000))
-            {
-                var x = (flatInput ? xb.Reshape(xb.Size(0), -1) : xb).To(Device);
-                correct += (long)model.Forward(x).ArgMax(1).Eq(yb.To(Device)).Sum().Item();
-            }
+            return _job.Evaluate is { } evaluate ? evaluate(model, test, Context) : Accuracy(model, test);
+        }
+    }
+
+    /// <summary>The test set of the job, when it has one.</summary>
+    public Dataset? TestData() => _job.TestData?.Invoke(Context);
+
+    private double Accuracy(Module model, Dataset test)
+    {
+        var correct = 0L;
+        foreach (var (xb, yb) in new DataLoader(test, batchSize: 1000))
+        {
+            correct += (long)model.Forward(xb.To(Device)).ArgMax(1).Eq(yb.To(Device)).Sum().Item();
         }
 
         return correct / (double)test.Count;
     }
+
+    /// <summary>The job's whole model, drawn from the seed on the CPU (a fresh context, so every call draws the same).</summary>
+    private Module BuildModel() => _job.Model(new JobContext(_spec, Rank, Device));
 
     /// <summary>This worker's parameters by module path, detached, on the CPU.</summary>
     public IReadOnlyDictionary<string, Tensor> Parameters() => NamedParameters.ToDictionary(p => p.Name, p => p.Parameter.Detach().To(Device.Cpu));

@@ -13,6 +13,9 @@ public sealed record StepResult(double Loss, int Samples, double GradNorm, long 
     /// <summary>The worker's pipeline stage.</summary>
     public int Stage { get; init; }
 
+    /// <summary>The learning rate the step's optimizer step used (before the LR scheduler moved it on).</summary>
+    public double LearningRate { get; init; }
+
     /// <summary>The most bytes of saved activations (parameters excluded) alive at once during the step.</summary>
     public long PeakActivationBytes { get; init; }
 

@@ -2,7 +2,6 @@ using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using DistGrad.Distributed.Checkpoints;
-using DistGrad.Distributed.Jobs;
 using DistGrad.Distributed.Messages;
 using DistGrad.Distributed.Training;
 using DistGrad.Serialization;
@@ -19,6 +18,7 @@ public sealed class WorkerActor : ReceiveActor
 {
     private readonly string _jobId;
     private readonly int _rank;
+    private readonly TrainingJob _job;
     private readonly JobSpec _spec;
     private readonly IActorRef _coordinator;
     private readonly IPAddress _dataAddress;
@@ -30,11 +30,12 @@ public sealed class WorkerActor : ReceiveActor
     private long _expectedStep;
     private volatile bool _stopping;
 
-    public WorkerActor(string jobId, int rank, JobSpec spec, IActorRef coordinator, IPAddress dataAddress, Device device)
+    public WorkerActor(string jobId, int rank, TrainingJob job, JobSpec spec, IActorRef coordinator, IPAddress dataAddress, Device device)
     {
         _device = device;
         _jobId = jobId;
         _rank = rank;
+        _job = job;
         _spec = spec;
         _coordinator = coordinator;
         _dataAddress = dataAddress;
@@ -54,15 +55,30 @@ public sealed class WorkerActor : ReceiveActor
         Receive<Terminated>(t => t.ActorRef.Equals(_coordinator), _ => CoordinatorGone());
     }
 
-    public static Props Props(string jobId, int rank, JobSpec spec, IActorRef coordinator, IPAddress dataAddress, Device? device = null) =>
-        Akka.Actor.Props.Create(() => new WorkerActor(jobId, rank, spec, coordinator, dataAddress, device ?? Device.Cpu));
+    public static Props Props(string jobId, int rank, TrainingJob job, JobSpec spec, IActorRef coordinator, IPAddress dataAddress, Device? device = null) =>
+        Akka.Actor.Props.Create(() => new WorkerActor(jobId, rank, job, spec, coordinator, dataAddress, device ?? Device.Cpu));
 
     protected override void PreStart()
     {
         // A worker lives as long as its job: when the coordinator goes (done, failed or its node lost), so does it.
         Context.Watch(_coordinator);
+        JobFingerprint fingerprint;
+        try
+        {
+            // Built from this process's copy of the job: the coordinator compares it with its own before step 1.
+            fingerprint = JobFingerprint.Of(_job, _spec, _rank);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var reason = $"building job '{_job.Name}' failed: {e.GetType().Name}: {e.Message}";
+            _log.Error("rank {0}: {1}", _rank, reason);
+            _coordinator.Tell(new WorkerRefused(_jobId, _rank, ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(), reason));
+            Context.Stop(Self);
+            return;
+        }
+
         _endpoint = DataPlaneEndpoint.Listen(_dataAddress);
-        _coordinator.Tell(new WorkerStarted(_jobId, _rank, _endpoint.Host, _endpoint.Port));
+        _coordinator.Tell(new WorkerStarted(_jobId, _rank, _endpoint.Host, _endpoint.Port, fingerprint));
     }
 
     protected override void PostStop()
@@ -91,7 +107,7 @@ public sealed class WorkerActor : ReceiveActor
             "ConnectPeers",
             () =>
             {
-                opened = WorkerSession.Open(_spec, _rank, _device, endpoint, message.Hosts, message.Ports, _jobId, message.Schedule);
+                opened = WorkerSession.Open(_job, _spec, _rank, _device, endpoint, message.Hosts, message.Ports, _jobId, message.Schedule);
                 if (message.RestoreStep is { } step)
                 {
                     var store = new CheckpointStore(message.RestoreDirectory ?? throw new ArgumentException("ConnectPeers names a step to restore but no checkpoint directory"));
@@ -143,7 +159,7 @@ public sealed class WorkerActor : ReceiveActor
             // One-stage jobs leave the timeline out: it only matters where stages wait for each other.
             var timeline = _spec.PipelineStages > 1 ? r.Timeline.ToArray() : [];
             return new StepDone(
-                _jobId, _rank, message.Step, r.Loss, r.Samples, r.GradNorm, r.BytesAllReduced, r.ComputeMilliseconds, r.Stage, r.PeakActivationBytes, timeline, shard);
+                _jobId, _rank, message.Step, r.Loss, r.Samples, r.GradNorm, r.LearningRate, r.BytesAllReduced, r.ComputeMilliseconds, r.Stage, r.PeakActivationBytes, timeline, shard);
         }).ContinueWith(task => Answer(action, task), TaskScheduler.Default);
     }
 
@@ -172,9 +188,9 @@ public sealed class WorkerActor : ReceiveActor
                     SafeTensors.Save(path, parameters);
                 }
 
-                if (_spec.Evaluate)
+                if (_spec.Evaluate && session.Trainer.TestData() is { } test)
                 {
-                    accuracy = session.Trainer.Evaluate(DatasetCatalog.Load(_spec, train: false), parameters);
+                    accuracy = session.Trainer.Evaluate(test, parameters);
                 }
             }
 

@@ -1,6 +1,5 @@
 using DistGrad.Distributed.Collectives;
 using DistGrad.Distributed.DataPlane;
-using DistGrad.Distributed.Jobs;
 using DistGrad.Distributed.Pipeline;
 using DistGrad.Distributed.Gradients;
 using DistGrad.Distributed.Training;
@@ -23,13 +22,14 @@ public sealed class WorkerSession : IDisposable
 
     /// <summary>Connects the data plane to every peer, builds the trainer and syncs parameters from rank 0.</summary>
     public static WorkerSession Open(
-        JobSpec spec, int rank, Device device, DataPlaneEndpoint endpoint, IReadOnlyList<string> hosts, IReadOnlyList<int> ports, string jobId,
+        TrainingJob job, JobSpec spec, int rank, Device device, DataPlaneEndpoint endpoint, IReadOnlyList<string> hosts, IReadOnlyList<int> ports, string jobId,
         PipelineSchedule? schedule = null)
     {
         var transport = endpoint.Connect(rank, hosts, ports, jobId, spec.StepTimeout);
         try
         {
-            return new WorkerSession(transport, CreateTrainer(spec, rank, transport, DatasetCatalog.Load(spec, train: true), device: device, schedule: schedule));
+            var train = job.TrainingData(new JobContext(spec, rank, device));
+            return new WorkerSession(transport, CreateTrainer(job, spec, rank, transport, train, device: device, schedule: schedule));
         }
         catch
         {
@@ -43,7 +43,7 @@ public sealed class WorkerSession : IDisposable
     /// <paramref name="schedule"/> is the coordinator's pipeline schedule (null: the one the spec names).
     /// </summary>
     public static ReplicaTrainer CreateTrainer(
-        JobSpec spec, int rank, ITransport transport, TensorDataset train, IReadOnlyList<IGradientProcessor>? stages = null, Device? device = null,
+        TrainingJob job, JobSpec spec, int rank, ITransport transport, Dataset train, IReadOnlyList<IGradientProcessor>? gradientPipeline = null, Device? device = null,
         PipelineSchedule? schedule = null)
     {
         var layout = JobLayout.Of(spec);
@@ -61,7 +61,7 @@ public sealed class WorkerSession : IDisposable
         var links = spec.PipelineStages == 1
             ? null
             : new StageLinks(transport, stage, stage > 0 ? rank - 1 : null, stage < spec.PipelineStages - 1 ? rank + 1 : null);
-        var trainer = new ReplicaTrainer(spec, rank, train, dataParallel, model, stages, device, links, schedule);
+        var trainer = new ReplicaTrainer(job, spec, rank, train, dataParallel, model, gradientPipeline, device, links, schedule);
         trainer.BroadcastInitialParameters();
         return trainer;
     }

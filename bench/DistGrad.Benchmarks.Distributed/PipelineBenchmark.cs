@@ -1,3 +1,4 @@
+using DistGrad.Distributed;
 using System.Globalization;
 using System.Text.Json;
 using DistGrad.Distributed.Cli;
@@ -21,7 +22,7 @@ internal static class PipelineBenchmark
             var options = TrainOptionsParser.Parse([
                 "--model", "mlp-wide", "--pipeline-stages", "2", "--micro-batches", "8", "--data-parallel", "1", "--local-nodes", "2",
                 "--batch-size", "256", "--steps", "30", "--threads-per-worker", "1", "--no-eval", "--schedule", schedule, "--out", dir, .. extraArgs]);
-            var outcome = await TrainCommand.RunAsync(options, TextWriter.Null, interactive: false).ConfigureAwait(false);
+            var outcome = await TrainCommand.RunAsync(BuiltInJobs.Catalog(), options, TextWriter.Null, interactive: false).ConfigureAwait(false);
             if (!outcome.Succeeded)
             {
                 Console.Error.WriteLine($"{schedule}: training failed: {outcome.Error}");

@@ -1,3 +1,4 @@
+using DistGrad.Distributed;
 using System.Globalization;
 using DistGrad.Distributed.Cli;
 using DistGrad.Distributed.Running;
@@ -13,17 +14,17 @@ internal static class TrainingThroughput
     public static async Task<int> RunAsync(string[] trainArgs)
     {
         var options = TrainOptionsParser.Parse(["--no-eval", "--out", Path.Combine(Path.GetTempPath(), "distgrad-bench-run"), .. trainArgs]);
-        var outcome = await TrainCommand.RunAsync(options, TextWriter.Null, interactive: false).ConfigureAwait(false);
+        var outcome = await TrainCommand.RunAsync(BuiltInJobs.Catalog(), options, TextWriter.Null, interactive: false).ConfigureAwait(false);
         if (!outcome.Succeeded)
         {
             Console.Error.WriteLine($"training failed: {outcome.Error}");
             return 1;
         }
 
-        var job = options.Job;
+        var job = options.Spec;
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $$"""{"impl": "distgrad", "model": "{{job.Model}}", "world": {{job.DataParallel}}, "steps": {{outcome.Steps}}, "seconds": {{outcome.TrainSeconds:F3}}, "samples_per_second": {{outcome.TrainSamples / outcome.TrainSeconds:F1}}}"""));
+            $$"""{"impl": "distgrad", "model": "{{job.Job}}", "world": {{job.DataParallel}}, "steps": {{outcome.Steps}}, "seconds": {{outcome.TrainSeconds:F3}}, "samples_per_second": {{outcome.TrainSamples / outcome.TrainSeconds:F1}}}"""));
         return 0;
     }
 }

@@ -16,6 +16,7 @@ public abstract class LRScheduler
     private double[] _lastLr = [];
 
     /// <summary>Attaches to <paramref name="optimizer"/> and takes the first step.</summary>
+    /// <param name="optimizer">The optimizer whose groups' learning rates it sets.</param>
     /// <param name="lastEpoch">-1 to start; otherwise the epoch to resume after, which needs every group's initial_lr.</param>
     protected LRScheduler(Optimizer optimizer, int lastEpoch = -1)
         : this(optimizer, baseLrs: [])

@@ -1,5 +1,4 @@
 using System.Globalization;
-using DistGrad.Distributed.Jobs;
 using DistGrad.Nn;
 
 namespace DistGrad.Distributed.Pipeline;
@@ -26,7 +25,7 @@ public static class ModelPartitioner
             : throw new ArgumentException($"model '{modelName}' ({model.GetType().Name}) has no ordered list of children to cut into pipeline stages; build it as a Sequential");
 
     /// <summary>What is wrong with the job's pipeline options for its model; empty when it can be cut.</summary>
-    public static IReadOnlyList<string> Problems(JobSpec spec)
+    public static IReadOnlyList<string> Problems(TrainingJob job, JobSpec spec)
     {
         if (spec.PipelineStages <= 1 && spec.Partition is ByParameters or ByProfile)
         {
@@ -35,15 +34,15 @@ public static class ModelPartitioner
 
         try
         {
-            var model = ModelCatalog.Create(spec.Model, new Generator(spec.Seed));
-            var children = CuttableChildren(model, spec.Model);
+            var model = job.Model(new JobContext(spec));
+            var children = CuttableChildren(model, spec.Job);
             if (spec.Partition is not (ByParameters or ByProfile))
             {
-                Parse(spec.Partition, spec.PipelineStages, children.Count, spec.Model);
+                Parse(spec.Partition, spec.PipelineStages, children.Count, spec.Job);
             }
             else if (spec.PipelineStages > children.Count)
             {
-                return [TooManyStages(spec.PipelineStages, children, spec.Model)];
+                return [TooManyStages(spec.PipelineStages, children, spec.Job)];
             }
 
             return [];
@@ -58,34 +57,37 @@ public static class ModelPartitioner
     /// The children per stage for <paramref name="spec"/>, for the coordinator: <c>profile</c> is measured here
     /// (forward time of each child on a micro-batch), <c>params</c> and explicit sizes are computed.
     /// </summary>
-    public static int[] ResolveSizes(JobSpec spec)
+    public static int[] ResolveSizes(TrainingJob job, JobSpec spec)
     {
-        var model = ModelCatalog.Create(spec.Model, new Generator(spec.Seed));
+        var context = new JobContext(spec);
+        var model = job.Model(context);
         if (spec.Partition != ByProfile)
         {
             return Sizes(model, spec);
         }
 
-        var children = CuttableChildren(model, spec.Model);
-        ThrowIfTooManyStages(spec.PipelineStages, children, spec.Model);
-        var batch = Math.Max(1, spec.MicroBatchSize);
-        var input = ModelCatalog.TakesFlatInput(model) ? Tensor.Randn([batch, 784], generator: new Generator(spec.Seed)) : Tensor.Randn([batch, 1, 28, 28], generator: new Generator(spec.Seed));
+        var children = CuttableChildren(model, spec.Job);
+        ThrowIfTooManyStages(spec.PipelineStages, children, spec.Job);
+        // A real micro-batch of the job's own data, so the profile sees the input shape the model takes.
+        var train = job.TrainingData(context);
+        var batch = Math.Min(Math.Max(1, spec.MicroBatchSize), train.Count);
+        var input = train.GetBatch(Enumerable.Range(0, batch).ToArray()).X;
         return ContiguousBalancer.Balance(ForwardProfile.Measure(children.Select(c => c.Layer).ToArray(), input), spec.PipelineStages);
     }
 
     /// <summary>Children per stage by parameter count (each child also counts one, so parameter-free layers spread) or as given.</summary>
     public static int[] Sizes(Module model, JobSpec spec)
     {
-        var children = CuttableChildren(model, spec.Model);
+        var children = CuttableChildren(model, spec.Job);
         switch (spec.Partition)
         {
             case ByParameters:
-                ThrowIfTooManyStages(spec.PipelineStages, children, spec.Model);
+                ThrowIfTooManyStages(spec.PipelineStages, children, spec.Job);
                 return ContiguousBalancer.Balance(children.Select(c => 1.0 + c.Layer.Parameters().Sum(p => (double)p.Numel)).ToArray(), spec.PipelineStages);
             case ByProfile:
                 throw new InvalidOperationException("a 'profile' partition is measured once by the coordinator (ModelPartitioner.ResolveSizes) and sent as sizes; workers cannot measure it themselves");
             default:
-                return Parse(spec.Partition, spec.PipelineStages, children.Count, spec.Model);
+                return Parse(spec.Partition, spec.PipelineStages, children.Count, spec.Job);
         }
     }
 

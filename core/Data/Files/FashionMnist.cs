@@ -17,13 +17,20 @@ public static class FashionMnist
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
     /// <summary>
-    /// The 6,000 + 1,000 image subset committed in the repository (data/fashion-mnist-subset), found by
-    /// searching upward from the running program for the folder that holds DistGrad.sln.
+    /// The 6,000 + 1,000 image subset committed in the repository (data/fashion-mnist-subset): the copy next to
+    /// the running program when it ships one, else found by searching upward for the folder that holds DistGrad.sln.
     /// </summary>
     public static string SubsetDirectory
     {
         get
         {
+            // A program that ships the subset (the distgrad tool, coordinator, node-host) has it next to itself.
+            var shipped = Path.Combine(AppContext.BaseDirectory, "data", "fashion-mnist-subset");
+            if (File.Exists(Path.Combine(shipped, "train-images-idx3-ubyte.gz")))
+            {
+                return shipped;
+            }
+
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
             {
                 if (File.Exists(Path.Combine(dir.FullName, "DistGrad.sln")))

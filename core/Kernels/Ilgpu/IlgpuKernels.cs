@@ -15,7 +15,7 @@ internal sealed partial class IlgpuKernels : IKernels
     private readonly KernelLauncher _launch;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _error;
 
-    /// <summary>The emulator gets small groups (see <see cref="TileConfig"/>).</summary>
+    /// <summary>The emulator gets small groups (see <see cref="ITileConfig"/>).</summary>
     private readonly bool _emulated;
 
     public IlgpuKernels(Device device, Accelerator accelerator)

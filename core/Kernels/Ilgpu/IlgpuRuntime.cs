@@ -13,7 +13,7 @@ internal static class IlgpuRuntime
 {
     /// <summary>
     /// The emulator's shape: 4 threads per warp, 4 warps per group. Barrier-heavy kernels cost a context switch per
-    /// thread and barrier on the CPU, so the emulator gets 16-thread groups (see <see cref="TileConfig"/>).
+    /// thread and barrier on the CPU, so the emulator gets 16-thread groups (see <see cref="ITileConfig"/>).
     /// </summary>
     private static readonly CPUDevice EmulatorDevice = new(4, 4, 1);
 

@@ -8,16 +8,16 @@ public class TrainOptionsParserTests
     public void No_options_give_the_default_job_of_cli_md()
     {
         var o = TrainOptionsParser.Parse([]);
-        Assert.Equal("mlp", o.Job.Model);
-        Assert.Equal("fashion-mnist-mini", o.Job.Dataset);
-        Assert.Equal(128, o.Job.BatchSize);
-        Assert.Equal(2, o.Job.DataParallel);
-        Assert.Equal(1, o.Job.PipelineStages);
-        Assert.Equal("sgd", o.Job.Optimizer);
-        Assert.Equal(0.1, o.Job.LearningRate);
-        Assert.Equal(0.9, o.Job.Momentum);
+        Assert.Equal("mlp", o.Spec.Job);
+        Assert.Equal("fashion-mnist-mini", o.Spec.Dataset);
+        Assert.Equal(128, o.Spec.BatchSize);
+        Assert.Equal(2, o.Spec.DataParallel);
+        Assert.Equal(1, o.Spec.PipelineStages);
+        Assert.Equal("sgd", o.Spec.Optimizer);
+        Assert.Equal(0.1, o.Spec.LearningRate);
+        Assert.Equal(0.9, o.Spec.Momentum);
         Assert.Equal(2, o.LocalNodes);
-        Assert.Null(o.Job.ClipGradNorm);
+        Assert.Null(o.Spec.ClipGradNorm);
         Assert.False(o.UseCluster);
     }
 
@@ -26,26 +26,27 @@ public class TrainOptionsParserTests
     {
         var o = TrainOptionsParser.Parse(["--model", "cnn", "--steps", "20", "--batch-size", "96", "--accumulation-steps=4",
             "--data-parallel", "3", "--clip-grad-norm", "1.0", "--clip-norm-type", "inf", "--optimizer", "adamw", "--lr", "0.001", "--seed", "9"]);
-        Assert.Equal("cnn", o.Job.Model);
-        Assert.Equal(20, o.Job.Steps);
-        Assert.Equal(4, o.Job.AccumulationSteps);
-        Assert.Equal(3, o.Job.DataParallel);
-        Assert.Equal(1.0, o.Job.ClipGradNorm);
-        Assert.Equal(double.PositiveInfinity, o.Job.ClipNormType);
-        Assert.Equal("adamw", o.Job.Optimizer);
-        Assert.Equal(9, o.Job.Seed);
+        Assert.Equal("cnn", o.Spec.Job);
+        Assert.Equal(20, o.Spec.Steps);
+        Assert.Equal(4, o.Spec.AccumulationSteps);
+        Assert.Equal(3, o.Spec.DataParallel);
+        Assert.Equal(1.0, o.Spec.ClipGradNorm);
+        Assert.Equal(double.PositiveInfinity, o.Spec.ClipNormType);
+        Assert.Equal("adamw", o.Spec.Optimizer);
+        Assert.Equal(9, o.Spec.Seed);
     }
 
     [Theory]
-    [InlineData("unknown option '--frobnicate'", "--frobnicate")]
-    [InlineData("--batch-size needs a value", "--batch-size")]
+    [InlineData("Unrecognized command or argument '--frobnicate'", "--frobnicate")]
+    [InlineData("Required argument missing for option: '--batch-size'", "--batch-size")]
     [InlineData("--batch-size must be a positive integer, got 'ten'", "--batch-size", "ten")]
     [InlineData("--lr must be a number, got 'fast'", "--lr", "fast")]
     [InlineData("--batch-size 100 is not divisible by data-parallel × accumulation-steps × micro-batches = 3 × 1 × 1 = 3", "--batch-size", "100", "--data-parallel", "3")]
     [InlineData("--pipeline-stages 6 is more than the 5 cuttable children of model 'mlp' (Linear, ReLU, Linear, ReLU, Linear)", "--pipeline-stages", "6")]
     [InlineData("--partition '3,3' covers 6 layer(s) but model 'mlp' has 5 cuttable children", "--pipeline-stages", "2", "--partition", "3,3")]
     [InlineData("--partition '2,2,1' gives 3 stage(s) but --pipeline-stages is 2", "--pipeline-stages", "2", "--partition", "2,2,1")]
-    [InlineData("--model 'resnet' is not a known model", "--model", "resnet")]
+    [InlineData("--job 'resnet' is not a job of this program (jobs: mlp, cnn, mlp-wide)", "--model", "resnet")]
+    [InlineData("--job 'resnet' is not a job of this program (jobs: mlp, cnn, mlp-wide)", "--job", "resnet")]
     [InlineData("--optimizer 'lion' is not one of sgd, adam, adamw", "--optimizer", "lion")]
     [InlineData("--schedule must be one of gpipe, 1f1b, got 'zb'", "--schedule", "zb")]
     [InlineData("--cluster needs --seed-nodes", "--cluster")]
@@ -61,11 +62,65 @@ public class TrainOptionsParserTests
     }
 
     [Fact]
-    public void The_help_lists_every_option()
+    public async Task The_help_lists_every_option()
     {
-        foreach (var name in TrainOptionsParser.OptionNames)
+        using var output = new StringWriter();
+        Assert.Equal(0, await DistGradApp.RunAsync(["train", "--help"], BuiltInJobs.All, output, output));
+        foreach (var name in TrainOptionsParser.OptionNames.Append("--job-assembly").Append("--config").Append("--print-config"))
         {
-            Assert.Contains(name, HelpText.Train);
+            Assert.Contains(name, output.ToString(), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Options_the_command_line_leaves_out_come_from_the_environment_then_the_config_file_then_the_job()
+    {
+        using var dir = new TempDirectory();
+        var file = Path.Combine(dir.Path, "job.conf");
+        File.WriteAllText(file, "distgrad.train { batch-size = 64, lr = 0.05, steps = 7, no-eval = true }\nakka.loglevel = WARNING");
+        var sources = ConfigurationSources.Load(file, new System.Collections.Hashtable { ["DISTGRAD_LR"] = "0.02", ["DISTGRAD_SEED"] = "5", ["HOME"] = "/root" });
+        var job = BuiltInJobs.Mlp with { Defaults = new JobSpec { Momentum = 0.5, Seed = 1 } };
+
+        var o = TrainOptionsParser.Parse(["--steps", "3"], new JobCatalog([job]), sources);
+
+        Assert.Equal(3, o.Spec.Steps);              // command line
+        Assert.Equal(0.02, o.Spec.LearningRate);    // environment over the file
+        Assert.Equal(5, o.Spec.Seed);               // environment over the job
+        Assert.Equal(64, o.Spec.BatchSize);         // file
+        Assert.False(o.Spec.Evaluate);              // file, a switch
+        Assert.Equal(0.5, o.Spec.Momentum);         // the job's own default
+        Assert.Equal("WARNING", o.AkkaOverrides!.GetString("akka.loglevel"));
+    }
+
+    [Fact]
+    public async Task An_unknown_job_lists_the_jobs_and_a_missing_job_assembly_is_named()
+    {
+        using var error = new StringWriter();
+        Assert.Equal(2, await DistGradApp.RunAsync(["train", "--job", "resnet"], BuiltInJobs.All, TextWriter.Null, error));
+        Assert.Contains("--job 'resnet' is not a job of this program (jobs: mlp, cnn, mlp-wide)", error.ToString(), StringComparison.Ordinal);
+
+        using var missing = new StringWriter();
+        Assert.Equal(2, await DistGradApp.RunAsync(["worker", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:1", "--job-assembly", "/nonexistent/Jobs.dll"], BuiltInJobs.All, TextWriter.Null, missing));
+        Assert.Contains("--job-assembly '/nonexistent/Jobs.dll' does not exist", missing.ToString(), StringComparison.Ordinal);
+        Assert.Single(missing.ToString().Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task An_unwritable_run_directory_is_one_line_naming_it()
+    {
+        using var error = new StringWriter();
+        Assert.Equal(1, await DistGradApp.RunAsync(["train", "--steps", "1", "--out", "/proc/distgrad-run"], BuiltInJobs.All, TextWriter.Null, error));
+        Assert.Contains("cannot write the run directory /proc/distgrad-run", error.ToString(), StringComparison.Ordinal);
+        Assert.Single(error.ToString().Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Print_config_shows_the_effective_options()
+    {
+        using var output = new StringWriter();
+        Assert.Equal(0, await DistGradApp.RunAsync(["train", "--model", "cnn", "--batch-size", "32", "--print-config"], BuiltInJobs.All, output, TextWriter.Null));
+        Assert.Contains("job = \"cnn\"", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("batch-size = 32", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("dot-netty", output.ToString(), StringComparison.Ordinal);
     }
 }

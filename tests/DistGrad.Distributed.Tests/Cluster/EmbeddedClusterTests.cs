@@ -1,5 +1,4 @@
 using System.Text.Json;
-using DistGrad.Distributed.Jobs;
 using DistGrad.Distributed.Tests.Training;
 using DistGrad.Distributed.Cli;
 using DistGrad.Distributed.Running;
@@ -25,11 +24,11 @@ public class EmbeddedClusterTests
             "--accumulation-steps", "2", "--clip-grad-norm", "1.0", "--seed", "11", "--step-timeout", "30", "--out", dir.Path]);
         var output = new StringWriter();
 
-        var outcome = await TrainCommand.RunAsync(options, output, interactive: false);
+        var outcome = await TrainCommand.RunAsync(TestJobs.Catalog, options, output, interactive: false);
 
         Assert.True(outcome.Succeeded, outcome.Error);
         var norms = new List<double>();
-        var reference = SingleProcessReference.Train(options.Job, LocalReplicas.Train, 6, norms);
+        var reference = SingleProcessReference.Train(options.Spec, LocalReplicas.Train, 6, norms);
         var final = SafeTensors.Load(Path.Combine(dir.Path, "final.safetensors"));
         Assert.Equal(["0.bias", "0.weight", "2.bias", "2.weight", "4.bias", "4.weight"], final.Keys.Order());
         Assert.True(SingleProcessReference.MaxAbsDifference(reference, final) <= 1e-5f);
@@ -65,10 +64,10 @@ public class EmbeddedClusterTests
         using var dir = new TempDirectory();
         var options = TrainOptionsParser.Parse(["--devices", "ilgpu-cpu", "--steps", "2", "--batch-size", "8", "--seed", "2", "--out", dir.Path, "--no-eval", "--step-timeout", "120"]);
 
-        var outcome = await TrainCommand.RunAsync(options, TextWriter.Null, interactive: false);
+        var outcome = await TrainCommand.RunAsync(TestJobs.Catalog, options, TextWriter.Null, interactive: false);
 
         Assert.True(outcome.Succeeded, outcome.Error);
-        var reference = SingleProcessReference.Train(options.Job, LocalReplicas.Train, 2);
+        var reference = SingleProcessReference.Train(options.Spec, LocalReplicas.Train, 2);
         var final = SafeTensors.Load(Path.Combine(dir.Path, "final.safetensors"));
         Assert.True(SingleProcessReference.MaxAbsDifference(reference, final) <= 1e-5f);
     }
@@ -81,7 +80,7 @@ public class EmbeddedClusterTests
         var killer = new NodeKiller(afterStep: 3);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        var outcome = await TrainCommand.RunAsync(options, TextWriter.Null, interactive: false, killer);
+        var outcome = await TrainCommand.RunAsync(TestJobs.Catalog, options, TextWriter.Null, interactive: false, killer);
 
         Assert.False(outcome.Succeeded);
         Assert.Matches("worker rank [01]", outcome.Error);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Xml.Linq;
-using DistGrad.Distributed.Jobs;
 using DistGrad.Distributed.Tests.Training;
 using DistGrad.Distributed.Cli;
 using DistGrad.Distributed.Running;
@@ -22,10 +21,10 @@ public class EmbeddedPipelineTests
             "--pipeline-stages", "2", "--micro-batches", "4", "--schedule", schedule, "--data-parallel", dataParallel,
             "--steps", "5", "--batch-size", "32", "--clip-grad-norm", "1.0", "--seed", "5", "--step-timeout", "30", "--out", dir.Path]);
 
-        var outcome = await TrainCommand.RunAsync(options, TextWriter.Null, interactive: false);
+        var outcome = await TrainCommand.RunAsync(TestJobs.Catalog, options, TextWriter.Null, interactive: false);
 
         Assert.True(outcome.Succeeded, outcome.Error);
-        var reference = SingleProcessReference.Train(options.Job, LocalReplicas.Train, 5);
+        var reference = SingleProcessReference.Train(options.Spec, LocalReplicas.Train, 5);
         var final = SafeTensors.Load(Path.Combine(dir.Path, "final.safetensors"));
         Assert.Equal(["0.bias", "0.weight", "2.bias", "2.weight", "4.bias", "4.weight"], final.Keys.Order());
         Assert.True(SingleProcessReference.MaxAbsDifference(reference, final) <= 1e-5f);
@@ -53,14 +52,13 @@ public class EmbeddedPipelineTests
     [Fact]
     public async Task A_stage_that_throws_fails_the_job_naming_its_stage_and_micro_batch()
     {
-        ModelCatalog.Register("mlp-fails-at-sixth-forward", g => FailingModels.FailAtForward(g, failingCall: 6));
         using var dir = new TempDirectory();
         var options = TrainOptionsParser.Parse([
             "--model", "mlp-fails-at-sixth-forward", "--pipeline-stages", "2", "--partition", "3,3", "--micro-batches", "4",
-            "--data-parallel", "1", "--steps", "3", "--batch-size", "16", "--step-timeout", "5", "--out", dir.Path, "--no-eval"]);
+            "--data-parallel", "1", "--steps", "3", "--batch-size", "16", "--step-timeout", "5", "--out", dir.Path, "--no-eval"], TestJobs.Catalog, ConfigurationSources.None);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        var outcome = await TrainCommand.RunAsync(options, TextWriter.Null, interactive: false);
+        var outcome = await TrainCommand.RunAsync(TestJobs.Catalog, options, TextWriter.Null, interactive: false);
 
         Assert.False(outcome.Succeeded);
         // The 6th forward of the last stage is micro-batch 1 of step 1.

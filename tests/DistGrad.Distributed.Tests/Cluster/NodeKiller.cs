@@ -1,3 +1,4 @@
+using DistGrad.Distributed.Nodes;
 using Akka.Actor;
 using DistGrad.Distributed.Coordination;
 using DistGrad.Distributed.Running;
@@ -25,7 +26,7 @@ internal sealed class NodeKiller(int afterStep, bool aWorkerNode = false) : IClu
     {
     }
 
-    public void OnStart(int totalSteps)
+    public void OnStart(int totalSteps, int stepsPerEpoch)
     {
     }
 
@@ -43,7 +44,7 @@ internal sealed class NodeKiller(int afterStep, bool aWorkerNode = false) : IClu
         }
     }
 
-    private static bool HostsAWorker(Workers.WorkerNode node)
+    private static bool HostsAWorker(Nodes.WorkerNode node)
     {
         try
         {

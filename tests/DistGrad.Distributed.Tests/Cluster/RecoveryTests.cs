@@ -1,3 +1,5 @@
+using DistGrad.Distributed.Tests.Training;
+using DistGrad.Distributed.Nodes;
 using System.Text.Json;
 using DistGrad.Distributed.Cli;
 using DistGrad.Distributed.Running;
@@ -22,7 +24,7 @@ public class RecoveryTests
     private static async Task<byte[]> UninterruptedFinal()
     {
         using var dir = new TempDirectory();
-        var outcome = await TrainCommand.RunAsync(TrainOptionsParser.Parse([.. Job, "--out", dir.Path]), TextWriter.Null, interactive: false);
+        var outcome = await TrainCommand.RunAsync(TestJobs.Catalog, TrainOptionsParser.Parse([.. Job, "--out", dir.Path]), TextWriter.Null, interactive: false);
         Assert.True(outcome.Succeeded, outcome.Error);
         return File.ReadAllBytes(Path.Combine(dir.Path, "final.safetensors"));
     }
@@ -32,11 +34,11 @@ public class RecoveryTests
     {
         string[] pipeline = [.. Job, "--data-parallel", "1", "--pipeline-stages", "2", "--micro-batches", "4", "--checkpoint-every", "5"];
         using var unbroken = new TempDirectory();
-        var reference = await TrainCommand.RunAsync(TrainOptionsParser.Parse([.. pipeline, "--out", unbroken.Path]), TextWriter.Null, interactive: false);
+        var reference = await TrainCommand.RunAsync(TestJobs.Catalog, TrainOptionsParser.Parse([.. pipeline, "--out", unbroken.Path]), TextWriter.Null, interactive: false);
         Assert.True(reference.Succeeded, reference.Error);
         using var dir = new TempDirectory();
 
-        var outcome = await TrainCommand.RunAsync(
+        var outcome = await TrainCommand.RunAsync(TestJobs.Catalog, 
             TrainOptionsParser.Parse([.. pipeline, "--out", dir.Path]), TextWriter.Null, interactive: false, new NodeKiller(afterStep: 7, aWorkerNode: true));
 
         Assert.True(outcome.Succeeded, outcome.Error);
@@ -53,7 +55,7 @@ public class RecoveryTests
         var killer = new NodeKiller(afterStep: 7, aWorkerNode: true);
         var output = new StringWriter();
 
-        var outcome = await TrainCommand.RunAsync(
+        var outcome = await TrainCommand.RunAsync(TestJobs.Catalog, 
             TrainOptionsParser.Parse([.. Job, "--checkpoint-every", "5", "--checkpoint-keep", "2", "--out", dir.Path]), output, interactive: false, killer);
 
         Assert.True(outcome.Succeeded, outcome.Error);
@@ -78,7 +80,7 @@ public class RecoveryTests
     {
         using var dir = new TempDirectory();
         // The job loses a node with recovery off (--max-restarts 0): it stops, leaving its checkpoints so far.
-        var stopped = await TrainCommand.RunAsync(
+        var stopped = await TrainCommand.RunAsync(TestJobs.Catalog, 
             TrainOptionsParser.Parse([.. Job, "--checkpoint-every", "5", "--max-restarts", "0", "--out", dir.Path]), TextWriter.Null, interactive: false, new NodeKiller(afterStep: 12, aWorkerNode: true));
         Assert.False(stopped.Succeeded);
         Assert.Contains("gave up after 0 recoveries", stopped.Error, StringComparison.Ordinal);
@@ -86,7 +88,7 @@ public class RecoveryTests
         // Resume continues from the newest checkpoint in the same run directory.
         using var copy = new TempDirectory();
         CopyDirectory(dir.Path, copy.Path);
-        var resumed = await TrainCommand.RunAsync(
+        var resumed = await TrainCommand.RunAsync(TestJobs.Catalog, 
             TrainOptionsParser.Parse([.. Job, "--checkpoint-every", "5", "--resume", dir.Path, "--out", dir.Path]), TextWriter.Null, interactive: false);
         Assert.True(resumed.Succeeded, resumed.Error);
         var unbroken = await UninterruptedFinal();
@@ -104,7 +106,7 @@ public class RecoveryTests
         bytes[^7] ^= 0x40;
         File.WriteAllBytes(shard, bytes);
         var output = new StringWriter();
-        var fallback = await TrainCommand.RunAsync(
+        var fallback = await TrainCommand.RunAsync(TestJobs.Catalog, 
             TrainOptionsParser.Parse([.. Job, "--checkpoint-every", "5", "--resume", copy.Path, "--out", copy.Path]), output, interactive: false);
         Assert.True(fallback.Succeeded, fallback.Error);
         Assert.Contains($"step {newest}: rank-00001.safetensors checksum mismatch", output.ToString(), StringComparison.Ordinal);
@@ -116,10 +118,10 @@ public class RecoveryTests
     public async Task Resume_refuses_a_checkpoint_of_another_job()
     {
         using var dir = new TempDirectory();
-        var first = await TrainCommand.RunAsync(TrainOptionsParser.Parse([.. Job, "--steps", "5", "--checkpoint-every", "5", "--out", dir.Path]), TextWriter.Null, interactive: false);
+        var first = await TrainCommand.RunAsync(TestJobs.Catalog, TrainOptionsParser.Parse([.. Job, "--steps", "5", "--checkpoint-every", "5", "--out", dir.Path]), TextWriter.Null, interactive: false);
         Assert.True(first.Succeeded, first.Error);
 
-        var other = await TrainCommand.RunAsync(TrainOptionsParser.Parse([.. Job, "--seed", "10", "--resume", dir.Path, "--out", dir.Path + "-other"]), TextWriter.Null, interactive: false);
+        var other = await TrainCommand.RunAsync(TestJobs.Catalog, TrainOptionsParser.Parse([.. Job, "--seed", "10", "--resume", dir.Path, "--out", dir.Path + "-other"]), TextWriter.Null, interactive: false);
 
         Assert.False(other.Succeeded);
         Assert.Contains("belongs to another job (seed 9 there, 10 here)", other.Error, StringComparison.Ordinal);

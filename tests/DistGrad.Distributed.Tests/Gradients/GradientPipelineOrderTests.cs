@@ -1,5 +1,5 @@
+using DistGrad.Distributed.Collectives;
 using System.Collections.Concurrent;
-using DistGrad.Distributed.Jobs;
 using DistGrad.Distributed.Gradients;
 using DistGrad.Distributed.Tests.Training;
 
@@ -8,7 +8,7 @@ namespace DistGrad.Distributed.Tests.Gradients;
 /// <summary>A hook's place in the stage list decides whether it sees a replica's own gradients or the averaged ones.</summary>
 public class GradientPipelineOrderTests
 {
-    private static readonly JobSpec Spec = new() { Model = "mlp", BatchSize = 32, DataParallel = 2, Seed = 3 };
+    private static readonly JobSpec Spec = new() { Job = "mlp", BatchSize = 32, DataParallel = 2, Seed = 3 };
 
     [Fact]
     public void A_hook_before_the_all_reduce_sees_local_gradients_and_one_after_sees_their_mean()
@@ -41,7 +41,7 @@ public class GradientPipelineOrderTests
         IReadOnlyList<IGradientProcessor> Pipeline(int rank) =>
             [new AccumulateGradients(1), new AllReduceGradients(), new GradientHooks((_, g) => Tensor.ZerosLike(g)), new OptimizerStep()];
         var (trainers, _) = LocalReplicas.Run(Spec, 2, Pipeline);
-        var initial = ModelCatalog.Create("mlp", new Generator(Spec.Seed)).NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
+        var initial = BuiltInJobs.MlpModel(new Generator(Spec.Seed)).NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
         Assert.Equal(0f, SingleProcessReference.MaxAbsDifference(initial, trainers[1].Parameters()));
     }
 
@@ -87,8 +87,8 @@ public class GradientPipelineOrderTests
     {
         var p = Tensor.Ones([3], requiresGrad: true);
         var optimizer = new DistGrad.Optim.SGD([p], 0.1);
-        var group = DistGrad.Distributed.Training.ProcessGroup.Solo("data-parallel", 0);
-        var context = new GradientContext(0, [("w", p)], optimizer, group, DistGrad.Distributed.Training.ProcessGroup.Solo("model", 0));
+        var group = DistGrad.Distributed.Collectives.ProcessGroup.Solo("data-parallel", 0);
+        var context = new GradientContext(0, [("w", p)], optimizer, group, DistGrad.Distributed.Collectives.ProcessGroup.Solo("model", 0));
         new AccumulateGradients(2).Run(context);
         Assert.Equal(new float[3], p.Grad!.ToArray<float>());
     }

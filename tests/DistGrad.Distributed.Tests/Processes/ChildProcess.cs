@@ -3,28 +3,75 @@ using System.Text;
 
 namespace DistGrad.Distributed.Tests.Processes;
 
-/// <summary>One of DistGrad's programs (coordinator, node-host) started with `dotnet PROGRAM.dll`, its output collected.</summary>
+/// <summary>
+/// A program started with `dotnet PROGRAM.dll`, its output collected: one of DistGrad's (coordinator, node-host,
+/// found in the solution's build output, never referenced as a project) or any built dll.
+/// </summary>
 internal sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
     public ChildProcess(string program, params string[] args)
+        : this(BuiltProgram(program), null, args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, program + ".dll");
-        Assert.True(File.Exists(dll), $"{dll} is not built next to the tests");
+    }
+
+    /// <param name="dll">The program's dll.</param>
+    /// <param name="environment">Variables to set in the child's environment (null: inherit only).</param>
+    /// <param name="args">The command line.</param>
+    public ChildProcess(string dll, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        Assert.True(File.Exists(dll), $"{dll} is not built (build the solution first: dotnet build DistGrad.sln -c {Configuration})");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(dll);
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);
         }
 
-        _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+        _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {dll}");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+    }
+
+    /// <summary>The configuration these tests were built in (Debug or Release): DistGrad's programs are taken from the same.</summary>
+    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+
+    /// <summary>The repository's root (the folder holding DistGrad.sln).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "DistGrad.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+
+            throw new DirectoryNotFoundException($"no DistGrad.sln above {AppContext.BaseDirectory}");
+        }
+    }
+
+    /// <summary>The built dll of one of the solution's programs: coordinator, node-host, or an example's project folder under examples/.</summary>
+    public static string BuiltProgram(string program)
+    {
+        var folder = program switch
+        {
+            "coordinator" => "coordinator",
+            "node-host" => "node-host",
+            _ => Path.Combine("examples", program),
+        };
+        return Path.Combine(RepositoryRoot, folder, "bin", Configuration, "net10.0", program + ".dll");
     }
 
     public string Output

@@ -1,3 +1,4 @@
+using DistGrad.Distributed.Tests.Training;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -44,7 +45,7 @@ public class FaultToleranceProcessTests(ITestOutputHelper log)
     private static readonly Lazy<Task<byte[]>> Unbroken = new(async () =>
     {
         using var dir = new TempDirectory();
-        var outcome = await TrainCommand.RunAsync(TrainOptionsParser.Parse([.. Job, "--local-nodes", "2", "--out", dir.Path]), TextWriter.Null, interactive: false);
+        var outcome = await TrainCommand.RunAsync(TestJobs.Catalog, TrainOptionsParser.Parse([.. Job, "--local-nodes", "2", "--out", dir.Path]), TextWriter.Null, interactive: false);
         Assert.True(outcome.Succeeded, outcome.Error);
         return File.ReadAllBytes(Path.Combine(dir.Path, "final.safetensors"));
     });

@@ -26,7 +26,7 @@ public class MultiProcessTests
         Assert.True(coordinator.ExitCode == 0, coordinator.Output);
         Assert.Contains("done: 5 steps", coordinator.Output);
 
-        var reference = SingleProcessReference.Train(TrainOptionsParser.Parse(job).Job, LocalReplicas.Train, 5);
+        var reference = SingleProcessReference.Train(TrainOptionsParser.Parse(job).Spec, LocalReplicas.Train, 5);
         var final = SafeTensors.Load(Path.Combine(dir.Path, "final.safetensors"));
         Assert.True(SingleProcessReference.MaxAbsDifference(reference, final) <= 1e-5f);
     }
@@ -91,7 +91,10 @@ public class MultiProcessTests
     }
 
     [Theory]
-    [InlineData("coordinator", "unknown option '--bogus'", "train", "--bogus")]
+    [InlineData("coordinator", "Unrecognized command or argument '--bogus'", "train", "--bogus")]
+    [InlineData("coordinator", "--job 'resnet' is not a job of this program (jobs: mlp, cnn, mlp-wide)", "train", "--job", "resnet")]
+    [InlineData("coordinator", "--job-assembly '/nonexistent/Jobs.dll' does not exist", "train", "--job-assembly", "/nonexistent/Jobs.dll")]
+    [InlineData("node-host", "--job 'resnet' is not a job of this program (jobs: mlp, cnn, mlp-wide)", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:1", "--job", "resnet")]
     [InlineData("coordinator", "--pipeline-stages 9 is more than the 5 cuttable children of model 'mlp'", "train", "--pipeline-stages", "9")]
     [InlineData("node-host", "--seed-nodes is required")]
     [InlineData("node-host", "--telemetry must be one of none, console, otlp, got 'jaeger'", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:1", "--telemetry", "jaeger")]
@@ -103,6 +106,48 @@ public class MultiProcessTests
         Assert.Equal(2, process.ExitCode);
         Assert.Contains(expected, process.Output);
         Assert.Single(process.Output.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void An_unknown_job_lists_the_jobs_of_the_job_assembly_too()
+    {
+        using var process = new ChildProcess("coordinator", "train", "--job-assembly", ChildProcess.BuiltProgram("ResidualSpirals"), "--job", "resnet");
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("--job 'resnet' is not a job of this program (jobs: mlp, cnn, mlp-wide, residual-spirals)", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Node_hosts_run_a_job_loaded_from_a_user_assembly()
+    {
+        using var dir = new TempDirectory();
+        var port = ChildProcess.FreePort();
+        var seed = $"akka.tcp://distgrad@127.0.0.1:{port}";
+        var assembly = ChildProcess.BuiltProgram("ResidualSpirals");
+        using var coordinator = new ChildProcess("coordinator", "train", "--cluster", "--port", $"{port}", "--seed-nodes", seed, "--out", dir.Path,
+            "--job-assembly", assembly, "--job", "residual-spirals", "--steps", "5", "--worker-wait", "60");
+        using var a = new ChildProcess("node-host", "--seed-nodes", seed, "--job-assembly", assembly, "--job", "residual-spirals");
+        using var b = new ChildProcess("node-host", "--seed-nodes", seed, "--job-assembly", assembly, "--job", "residual-spirals");
+
+        Assert.True(coordinator.WaitForExit(Limit), "the coordinator did not finish:\n" + coordinator.Output);
+        Assert.True(coordinator.ExitCode == 0, coordinator.Output + "\nnode:\n" + a.Output);
+        Assert.Contains("done: 5 steps", coordinator.Output, StringComparison.Ordinal);
+        Assert.Contains("for job(s) residual-spirals", a.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_node_without_the_job_fails_the_job_at_once_naming_the_node_and_its_jobs()
+    {
+        using var dir = new TempDirectory();
+        var port = ChildProcess.FreePort();
+        var seed = $"akka.tcp://distgrad@127.0.0.1:{port}";
+        using var coordinator = new ChildProcess("coordinator", "train", "--cluster", "--port", $"{port}", "--seed-nodes", seed, "--out", dir.Path,
+            "--job-assembly", ChildProcess.BuiltProgram("ResidualSpirals"), "--job", "residual-spirals", "--data-parallel", "1", "--steps", "5", "--worker-wait", "60");
+        using var node = new ChildProcess("node-host", "--seed-nodes", seed);
+
+        Assert.True(coordinator.WaitForExit(Limit), "the coordinator hung:\n" + coordinator.Output);
+        Assert.Equal(1, coordinator.ExitCode);
+        Assert.Contains("cannot run the job: this node has no job named 'residual-spirals' (it has: mlp, cnn, mlp-wide)", coordinator.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using DistGrad.Distributed.Jobs;
 using DistGrad.Distributed.Telemetry;
 using DistGrad.Distributed.Tests.Cluster;
 using DistGrad.Distributed.Tests.Training;

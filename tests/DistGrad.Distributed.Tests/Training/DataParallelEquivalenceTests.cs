@@ -1,4 +1,3 @@
-using DistGrad.Distributed.Jobs;
 
 namespace DistGrad.Distributed.Tests.Training;
 
@@ -10,7 +9,7 @@ public class DataParallelEquivalenceTests
 {
     private static JobSpec Spec(int dataParallel) => new()
     {
-        Model = "mlp",
+        Job = "mlp",
         BatchSize = 96,
         DataParallel = dataParallel,
         AccumulationSteps = 4,

@@ -1,5 +1,4 @@
 using DistGrad.Distributed.DataPlane;
-using DistGrad.Distributed.Jobs;
 using DistGrad.Distributed.Gradients;
 using DistGrad.Distributed.Training;
 using DistGrad.Distributed.Workers;
@@ -12,11 +11,19 @@ internal static class LocalReplicas
 {
     private static readonly Lazy<TensorDataset> MiniTrain = new(() => DatasetCatalog.Load(new JobSpec(), train: true));
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Dataset> JobData = new();
+
+    /// <summary>The bundled training images as [N, 1, 28, 28] (what the single-process reference reads).</summary>
     public static TensorDataset Train => MiniTrain.Value;
 
     /// <summary>Trains <paramref name="steps"/> steps on every rank; returns each rank's trainer and per-step results.</summary>
     public static (ReplicaTrainer[] Trainers, StepResult[][] Results) Run(
-        JobSpec spec, int steps, Func<int, IReadOnlyList<IGradientProcessor>>? stages = null, TimeSpan? timeout = null)
+        JobSpec spec, int steps, Func<int, IReadOnlyList<IGradientProcessor>>? stages = null, TimeSpan? timeout = null) =>
+        Run(TestJobs.Get(spec.Job), spec, steps, stages, timeout);
+
+    /// <summary>Trains <paramref name="job"/> (its own gradient pipeline unless <paramref name="stages"/> gives one per rank).</summary>
+    public static (ReplicaTrainer[] Trainers, StepResult[][] Results) Run(
+        TrainingJob job, JobSpec spec, int steps, Func<int, IReadOnlyList<IGradientProcessor>>? stages = null, TimeSpan? timeout = null)
     {
         var world = spec.WorldSize;
         var transports = InMemoryTransport.CreateGroup(world, timeout ?? TimeSpan.FromSeconds(20));
@@ -25,9 +32,8 @@ internal static class LocalReplicas
         var threads = Enumerable.Range(0, world).Select(rank => Task.Factory.StartNew(
             () =>
             {
-                var trainer = stages == null
-                    ? WorkerSession.CreateTrainer(spec, rank, transports[rank], Train)
-                    : WorkerSession.CreateTrainer(spec, rank, transports[rank], Train, stages(rank));
+                var data = JobData.GetOrAdd(job.Name, _ => job.TrainingData(new JobContext(spec)));
+                var trainer = WorkerSession.CreateTrainer(job, spec, rank, transports[rank], data, stages?.Invoke(rank));
                 trainers[rank] = trainer;
                 results[rank] = Enumerable.Range(0, steps).Select(s => trainer.RunStep(s)).ToArray();
             },

@@ -1,4 +1,3 @@
-using DistGrad.Distributed.Jobs;
 using DistGrad.Distributed.Pipeline;
 
 namespace DistGrad.Distributed.Tests.Training;
@@ -20,15 +19,15 @@ public class PartitionTests
     public void Parameter_counts_cut_the_mlp_after_its_first_layer_and_mlp_wide_into_even_halves()
     {
         // mlp: 200,960 | 0 | 32,896 | 0 | 1,290 parameters; the first layer alone outweighs the rest.
-        Assert.Equal([1, 4], ModelPartitioner.ResolveSizes(new JobSpec { Model = "mlp", PipelineStages = 2 }));
+        Assert.Equal([1, 4], ModelPartitioner.ResolveSizes(BuiltInJobs.Mlp, new JobSpec { Job = "mlp", PipelineStages = 2 }));
         // mlp-wide: two blocks of 3,213,584 parameters and a 7,850-parameter classifier.
-        Assert.Equal([4, 5], ModelPartitioner.ResolveSizes(new JobSpec { Model = "mlp-wide", PipelineStages = 2 }));
+        Assert.Equal([4, 5], ModelPartitioner.ResolveSizes(BuiltInJobs.MlpWide, new JobSpec { Job = "mlp-wide", PipelineStages = 2 }));
     }
 
     [Fact]
     public void A_shard_keeps_the_names_its_layers_have_in_the_whole_model()
     {
-        var model = ModelCatalog.Create("mlp", new Generator(1));
+        var model = BuiltInJobs.MlpModel(new Generator(1));
         var shard = ModelPartitioner.Shard(model, "mlp", [2, 3], 1);
         Assert.Equal(["2.weight", "2.bias", "4.weight", "4.bias"], shard.NamedParameters().Select(p => p.Name));
     }
@@ -36,7 +35,7 @@ public class PartitionTests
     [Fact]
     public void A_profile_partition_covers_every_layer_with_one_run_per_stage()
     {
-        var sizes = ModelPartitioner.ResolveSizes(new JobSpec { Model = "cnn", PipelineStages = 3, Partition = ModelPartitioner.ByProfile, BatchSize = 16 });
+        var sizes = ModelPartitioner.ResolveSizes(BuiltInJobs.Cnn, new JobSpec { Job = "cnn", PipelineStages = 3, Partition = ModelPartitioner.ByProfile, BatchSize = 16 });
         Assert.Equal(3, sizes.Length);
         Assert.Equal(10, sizes.Sum());
         Assert.All(sizes, s => Assert.True(s >= 1));
@@ -48,14 +47,14 @@ public class PartitionTests
     [InlineData("0,5", 2, "'0' is not a positive integer")]
     public void Explicit_sizes_are_checked(string partition, int stages, string expected)
     {
-        var problems = JobSpecValidation.Problems(new JobSpec { Model = "mlp", PipelineStages = stages, Partition = partition, DataParallel = 1 });
+        var problems = JobSpecValidation.Problems(BuiltInJobs.Mlp, new JobSpec { Job = "mlp", PipelineStages = stages, Partition = partition, DataParallel = 1 });
         Assert.Contains(problems, p => p.Contains(expected, StringComparison.Ordinal));
     }
 
     [Fact]
     public void A_profile_is_never_measured_by_a_worker()
     {
-        var model = ModelCatalog.Create("mlp", new Generator(1));
+        var model = BuiltInJobs.MlpModel(new Generator(1));
         var error = Assert.Throws<InvalidOperationException>(() => ModelPartitioner.Sizes(model, new JobSpec { PipelineStages = 2, Partition = ModelPartitioner.ByProfile }));
         Assert.Contains("measured once by the coordinator", error.Message, StringComparison.Ordinal);
     }

@@ -1,4 +1,3 @@
-using DistGrad.Distributed.Jobs;
 using DistGrad.Distributed.Pipeline;
 
 namespace DistGrad.Distributed.Tests.Training;
@@ -12,7 +11,7 @@ public class PipelineEquivalenceTests
 {
     private static JobSpec Spec(int stages, string schedule, int dataParallel = 1, string partition = "params") => new()
     {
-        Model = "mlp",
+        Job = "mlp",
         BatchSize = 64,
         DataParallel = dataParallel,
         PipelineStages = stages,
@@ -111,8 +110,7 @@ public class PipelineEquivalenceTests
     [Fact]
     public void A_stage_that_throws_fails_the_step_naming_its_stage_and_micro_batch()
     {
-        ModelCatalog.Register("mlp-fails-at-third-forward", g => FailingModels.FailAtForward(g, failingCall: 3));
-        var spec = Spec(2, "1f1b") with { Model = "mlp-fails-at-third-forward", Partition = "3,3", ClipGradNorm = null };
+        var spec = Spec(2, "1f1b") with { Job = "mlp-fails-at-third-forward", Partition = "3,3", ClipGradNorm = null };
         var error = Assert.ThrowsAny<Exception>(() => LocalReplicas.Run(spec, 1, timeout: TimeSpan.FromSeconds(3)));
 
         var failures = ((AggregateException)error).Flatten().InnerExceptions.OfType<PipelineStageException>().ToArray();

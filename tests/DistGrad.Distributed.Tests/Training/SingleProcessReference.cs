@@ -1,4 +1,3 @@
-using DistGrad.Distributed.Jobs;
 using DistGrad.Distributed.Training;
 using DistGrad.Data;
 using DistGrad.Nn;
@@ -14,13 +13,13 @@ internal static class SingleProcessReference
 {
     public static IReadOnlyDictionary<string, Tensor> Train(JobSpec spec, TensorDataset train, int steps, List<double>? gradNorms = null)
     {
-        var model = ModelCatalog.Create(spec.Model, new Generator(spec.Seed));
+        var model = TestJobs.Get(spec.Job).Model(new JobContext(spec));
         var optimizer = OptimizerFactory.Create(spec, model.Parameters());
         var plan = new GlobalBatchPlan(train.Count, spec.BatchSize, 1, 1, spec.Seed);
         for (var step = 0; step < steps; step++)
         {
             var (x, y) = train.GetBatch(plan.Indices(step, 0, 0));
-            if (spec.Model == "mlp")
+            if (spec.Job == "mlp")
             {
                 x = x.Reshape(x.Size(0), -1);
             }

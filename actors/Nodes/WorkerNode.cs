@@ -3,8 +3,9 @@ using Akka.Actor;
 using Akka.Cluster;
 using DistGrad.Distributed.Config;
 using DistGrad.Distributed.Placement;
+using DistGrad.Distributed.Workers;
 
-namespace DistGrad.Distributed.Workers;
+namespace DistGrad.Distributed.Nodes;
 
 /// <summary>
 /// A worker node: an ActorSystem with role <c>worker</c> that joins the cluster, answers capacity queries
@@ -23,15 +24,18 @@ public sealed class WorkerNode : IAsyncDisposable
 
     /// <summary>
     /// Starts a node on <paramref name="hostname"/>:<paramref name="port"/> (0: any free port) that joins
-    /// <paramref name="seedNodes"/>, offering <paramref name="slots"/> worker slots on <paramref name="devices"/>.
+    /// <paramref name="seedNodes"/>, offering <paramref name="slots"/> worker slots on <paramref name="devices"/>
+    /// for the jobs in <paramref name="jobs"/> (a coordinator starting a job this node lacks fails at once);
+    /// <paramref name="overrides"/> go over the embedded cluster configuration.
     /// </summary>
-    public static WorkerNode Start(string hostname, int port, IReadOnlyList<string> seedNodes, int slots, string devices)
+    public static WorkerNode Start(
+        string hostname, int port, IReadOnlyList<string> seedNodes, int slots, string devices, JobCatalog jobs, Akka.Configuration.Config? overrides = null)
     {
         // The slot count travels in the node's roles, where the placement strategy reads it.
         var roles = new[] { SlotAllocationStrategy.SlotsRolePrefix + slots.ToString(global::System.Globalization.CultureInfo.InvariantCulture) };
-        var system = ActorSystem.Create(ClusterConfig.SystemName, ClusterConfig.For(ClusterConfig.WorkerRole, hostname, port, seedNodes, roles));
+        var system = ActorSystem.Create(ClusterConfig.SystemName, ClusterConfig.For(ClusterConfig.WorkerRole, hostname, port, seedNodes, roles, overrides));
         system.ActorOf(WorkerHostActor.Props(slots, devices), WorkerHostActor.Name);
-        WorkerPlacement.StartRegion(system, new DeviceSlots(devices), DataAddress(hostname));
+        WorkerPlacement.StartRegion(system, new DeviceSlots(devices), DataAddress(hostname), jobs);
         return new WorkerNode(system);
     }
 

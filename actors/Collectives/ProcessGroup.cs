@@ -1,7 +1,6 @@
-using DistGrad.Distributed.Collectives;
 using DistGrad.Distributed.Telemetry;
 
-namespace DistGrad.Distributed.Training;
+namespace DistGrad.Distributed.Collectives;
 
 /// <summary>
 /// A set of workers that reduce together (the replicas of a shard, or the shards of a replica), with

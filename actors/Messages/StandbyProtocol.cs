@@ -1,6 +1,6 @@
-using DistGrad.Distributed.Messages;
+namespace DistGrad.Distributed.Messages;
 
-namespace DistGrad.Distributed.Coordination;
+// Coordinator ↔ standby coordinators of the same job.
 
 /// <summary>
 /// The coordinator that ran a job → every other coordinator process of the same job (standbys): the job is
