@@ -56,7 +56,11 @@ public class ApiHooksFunctionsChecksTests
         var y2 = Checkpoint.Run(CustomForward, x); // recomputes the forward in backward; same gradients, less memory
         y2.Sum().Backward();
         Assert.NotNull(x.Grad);
+    }
 
+    [RequiresProgramFact("dot", "graphviz")]
+    public void RendersThePicturesOfTheClippingMemoryPicturesSection()
+    {
         var xs = Tensor.Scalar(3f, requiresGrad: true);
         var ys = Tensor.Scalar(4f, requiresGrad: true);
         var z = (xs + ys) * (ys - 2);

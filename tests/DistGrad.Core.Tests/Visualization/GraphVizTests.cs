@@ -47,7 +47,7 @@ public class GraphVizTests
         Assert.DoesNotContain("orange", GraphViz.MakeDot(y, new() { ["x"] = x }).Source);
     }
 
-    [Fact]
+    [RequiresProgramFact("dot", "graphviz")]
     public void RendersAPngThroughDot()
     {
         var (x, y, z) = SeedGraph();

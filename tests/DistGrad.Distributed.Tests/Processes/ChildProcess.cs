@@ -13,14 +13,11 @@ internal sealed class ChildProcess : IDisposable
     private readonly StringBuilder _output = new();
 
     public ChildProcess(string program, params string[] args)
-        : this(BuiltProgram(program), null, args)
+        : this(null, BuiltProgram(program), args)
     {
     }
 
-    /// <param name="dll">The program's dll.</param>
-    /// <param name="environment">Variables to set in the child's environment (null: inherit only).</param>
-    /// <param name="args">The command line.</param>
-    public ChildProcess(string dll, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    private ChildProcess(IReadOnlyDictionary<string, string>? environment, string dll, string[] args)
     {
         Assert.True(File.Exists(dll), $"{dll} is not built (build the solution first: dotnet build DistGrad.sln -c {Configuration})");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -41,6 +38,9 @@ internal sealed class ChildProcess : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    /// <summary>Starts <paramref name="dll"/> with <paramref name="args"/>, adding <paramref name="environment"/> (null: none) to the inherited variables.</summary>
+    public static ChildProcess Start(string dll, IReadOnlyDictionary<string, string>? environment, params string[] args) => new(environment, dll, args);
 
     /// <summary>The configuration these tests were built in (Debug or Release): DistGrad's programs are taken from the same.</summary>
     public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
