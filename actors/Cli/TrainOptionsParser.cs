@@ -73,7 +73,7 @@ public static class TrainOptionsParser
     /// <summary>The <c>train</c> command with every option (no action: <see cref="DistGradApp"/> adds it).</summary>
     public static Command CreateCommand()
     {
-        var command = new Command("train", "Trains a job on a DistGrad cluster: an embedded one in this process unless --cluster.");
+        var command = new Command("train", "Trains a job on a DistGrad cluster: an embedded one in this process unless --cluster. Options left out take the job's own defaults (train --print-config shows them).");
         foreach (var setting in Settings)
         {
             command.Options.Add(setting.Option);

@@ -1,4 +1,3 @@
-using DistGrad.Distributed.Training;
 
 namespace DistGrad.Distributed.Gradients;
 

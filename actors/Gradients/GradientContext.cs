@@ -1,5 +1,4 @@
 using DistGrad.Distributed.Collectives;
-using DistGrad.Distributed.Training;
 using DistGrad.Optim;
 
 namespace DistGrad.Distributed.Gradients;

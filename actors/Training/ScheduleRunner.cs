@@ -1,9 +1,10 @@
 using DistGrad.Distributed.Telemetry;
-using DistGrad.Distributed.Training;
 using DistGrad.Data;
 using DistGrad.Nn;
 
-namespace DistGrad.Distributed.Pipeline;
+using DistGrad.Distributed.Pipeline;
+
+namespace DistGrad.Distributed.Training;
 
 /// <summary>
 /// Runs one worker's action list of a pipeline schedule for one optimizer step: forward and backward of

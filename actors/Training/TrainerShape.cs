@@ -1,4 +1,6 @@
-namespace DistGrad.Distributed.Pipeline;
+using DistGrad.Distributed.Pipeline;
+
+namespace DistGrad.Distributed.Training;
 
 /// <summary>Where one worker sits in its job and what its shard needs to know to run a step.</summary>
 /// <param name="Rank">The worker's job rank (replica · S + stage).</param>

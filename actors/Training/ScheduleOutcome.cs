@@ -1,4 +1,6 @@
-namespace DistGrad.Distributed.Pipeline;
+using DistGrad.Distributed.Pipeline;
+
+namespace DistGrad.Distributed.Training;
 
 /// <summary>What running a stage's schedule for one step produced: loss and samples (last stage), the activation memory peak, the timeline.</summary>
 internal sealed class ScheduleOutcome(List<TimelineEvent> timeline)

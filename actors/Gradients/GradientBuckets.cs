@@ -1,4 +1,4 @@
-namespace DistGrad.Distributed.Training;
+namespace DistGrad.Distributed.Gradients;
 
 /// <summary>
 /// Parameters grouped into flat float32 buffers of at most a given size, as PyTorch DDP's buckets:
