@@ -37,6 +37,13 @@ public class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
     }
 
     [Fact]
+    public void The_package_raises_the_user_program_s_large_object_threshold()
+    {
+        var runtimeConfig = File.ReadAllText(Path.ChangeExtension(feed.UserProgram, ".runtimeconfig.json"));
+        Assert.Contains("\"System.GC.LOHThreshold\": 268435456", runtimeConfig, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_same_program_as_a_coordinator_and_two_workers_ends_where_one_process_does()
     {
         using var cluster = new TempDirectory();
