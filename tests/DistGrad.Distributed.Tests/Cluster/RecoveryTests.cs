@@ -38,7 +38,7 @@ public class RecoveryTests
         Assert.True(reference.Succeeded, reference.Error);
         using var dir = new TempDirectory();
 
-        var outcome = await TrainCommand.RunAsync(TestJobs.Catalog, 
+        var outcome = await TrainCommand.RunAsync(TestJobs.Catalog,
             TrainOptionsParser.Parse([.. pipeline, "--out", dir.Path]), TextWriter.Null, interactive: false, new NodeKiller(afterStep: 7, aWorkerNode: true));
 
         Assert.True(outcome.Succeeded, outcome.Error);
@@ -55,7 +55,7 @@ public class RecoveryTests
         var killer = new NodeKiller(afterStep: 7, aWorkerNode: true);
         var output = new StringWriter();
 
-        var outcome = await TrainCommand.RunAsync(TestJobs.Catalog, 
+        var outcome = await TrainCommand.RunAsync(TestJobs.Catalog,
             TrainOptionsParser.Parse([.. Job, "--checkpoint-every", "5", "--checkpoint-keep", "2", "--out", dir.Path]), output, interactive: false, killer);
 
         Assert.True(outcome.Succeeded, outcome.Error);
@@ -80,7 +80,7 @@ public class RecoveryTests
     {
         using var dir = new TempDirectory();
         // The job loses a node with recovery off (--max-restarts 0): it stops, leaving its checkpoints so far.
-        var stopped = await TrainCommand.RunAsync(TestJobs.Catalog, 
+        var stopped = await TrainCommand.RunAsync(TestJobs.Catalog,
             TrainOptionsParser.Parse([.. Job, "--checkpoint-every", "5", "--max-restarts", "0", "--out", dir.Path]), TextWriter.Null, interactive: false, new NodeKiller(afterStep: 12, aWorkerNode: true));
         Assert.False(stopped.Succeeded);
         Assert.Contains("gave up after 0 recoveries", stopped.Error, StringComparison.Ordinal);
@@ -88,7 +88,7 @@ public class RecoveryTests
         // Resume continues from the newest checkpoint in the same run directory.
         using var copy = new TempDirectory();
         CopyDirectory(dir.Path, copy.Path);
-        var resumed = await TrainCommand.RunAsync(TestJobs.Catalog, 
+        var resumed = await TrainCommand.RunAsync(TestJobs.Catalog,
             TrainOptionsParser.Parse([.. Job, "--checkpoint-every", "5", "--resume", dir.Path, "--out", dir.Path]), TextWriter.Null, interactive: false);
         Assert.True(resumed.Succeeded, resumed.Error);
         var unbroken = await UninterruptedFinal();
@@ -106,7 +106,7 @@ public class RecoveryTests
         bytes[^7] ^= 0x40;
         File.WriteAllBytes(shard, bytes);
         var output = new StringWriter();
-        var fallback = await TrainCommand.RunAsync(TestJobs.Catalog, 
+        var fallback = await TrainCommand.RunAsync(TestJobs.Catalog,
             TrainOptionsParser.Parse([.. Job, "--checkpoint-every", "5", "--resume", copy.Path, "--out", copy.Path]), output, interactive: false);
         Assert.True(fallback.Succeeded, fallback.Error);
         Assert.Contains($"step {newest}: rank-00001.safetensors checksum mismatch", output.ToString(), StringComparison.Ordinal);
