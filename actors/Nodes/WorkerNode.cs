@@ -31,12 +31,25 @@ public sealed class WorkerNode : IAsyncDisposable
     public static WorkerNode Start(
         string hostname, int port, IReadOnlyList<string> seedNodes, int slots, string devices, JobCatalog jobs, Akka.Configuration.Config? overrides = null)
     {
+        var system = ActorSystem.Create(ClusterConfig.SystemName, Configuration(hostname, port, seedNodes, slots, overrides));
+        StartActors(system, hostname, slots, devices, jobs);
+        return new WorkerNode(system);
+    }
+
+    /// <summary>A worker node's Akka configuration: role <c>worker</c>, its address and seeds, its slot count.</summary>
+    public static Akka.Configuration.Config Configuration(string hostname, int port, IReadOnlyList<string> seedNodes, int slots, Akka.Configuration.Config? overrides = null)
+    {
         // The slot count travels in the node's roles, where the placement strategy reads it.
         var roles = new[] { SlotAllocationStrategy.SlotsRolePrefix + slots.ToString(global::System.Globalization.CultureInfo.InvariantCulture) };
-        var system = ActorSystem.Create(ClusterConfig.SystemName, ClusterConfig.For(ClusterConfig.WorkerRole, hostname, port, seedNodes, roles, overrides));
+        return ClusterConfig.For(ClusterConfig.WorkerRole, hostname, port, seedNodes, roles, overrides);
+    }
+
+    /// <summary>What a worker node runs on its ActorSystem: the host actor (capacity) and the worker shard region.</summary>
+    public static void StartActors(ActorSystem system, string hostname, int slots, string devices, JobCatalog jobs)
+    {
+        ArgumentNullException.ThrowIfNull(system);
         system.ActorOf(WorkerHostActor.Props(slots, devices), WorkerHostActor.Name);
         WorkerPlacement.StartRegion(system, new DeviceSlots(devices), DataAddress(hostname), jobs);
-        return new WorkerNode(system);
     }
 
     /// <summary>Joins the cluster whose seed is <paramref name="seed"/> (when no seed nodes were configured).</summary>

@@ -1,25 +1,51 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Hosting;
 using DistGrad.Distributed.Cli;
+using DistGrad.Distributed.Config;
 using DistGrad.Distributed.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace DistGrad.Distributed.Running;
 
 /// <summary>
-/// <c>worker</c> (and node-host): runs a worker node for a program's jobs until SIGTERM/Ctrl+C (leaving the
-/// cluster gracefully) or until the cluster downs it.
+/// <c>worker</c> (and node-host): a worker node for a program's jobs, hosted by Microsoft.Extensions.Hosting
+/// with Akka.Hosting owning the ActorSystem. It runs until SIGTERM/Ctrl+C (the host stops, and Akka.Hosting
+/// leaves the cluster gracefully through coordinated shutdown) or until the cluster downs it.
 /// </summary>
 public static class WorkerCommand
 {
-    /// <summary>Runs the node; returns the exit code (0 after a graceful stop).</summary>
+    /// <summary>Runs the node; returns the exit code (0 after a graceful stop, 1 when it could not start or was downed).</summary>
     public static async Task<int> RunAsync(JobCatalog jobs, WorkerOptions options, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         ArgumentNullException.ThrowIfNull(options);
         var telemetry = Telemetry.TelemetrySetup.Start(options.Telemetry, options.OtlpEndpoint);
+        var report = new NodeReport(jobs, options, output, error);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // Akka's own log goes to stderr through DistGradLogger (distgrad.hocon); the host adds no second logger.
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        builder.Services.AddAkka(ClusterConfig.SystemName, akka => akka
+            .AddHocon(WorkerNode.Configuration(options.Hostname, options.Port, options.SeedNodes, options.Slots, options.AkkaOverrides), HoconAddMode.Prepend)
+            .WithActors((system, _) =>
+            {
+                WorkerNode.StartActors(system, options.Hostname, options.Slots, options.Devices, jobs);
+                report.Watch(system);
+            }));
+        builder.Services.AddHostedService(provider => report.Attach(provider.GetRequiredService<IHostApplicationLifetime>()));
+        using var host = builder.Build();
         try
         {
-            return await RunNodeAsync(jobs, options, output, error).ConfigureAwait(false);
+            await host.RunAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var cause = e is AggregateException { InnerException: { } inner } ? inner : e;
+            error.WriteLine($"worker: cannot start on {options.Hostname}:{options.Port}: {cause.Message}");
+            return 1;
         }
         finally
         {
@@ -28,48 +54,65 @@ public static class WorkerCommand
                 provider.Dispose();
             }
         }
+
+        if (report.Stopping && report.ExitCode == 0)
+        {
+            output.WriteLine("worker: left the cluster");
+        }
+
+        return report.ExitCode;
     }
 
-    private static async Task<int> RunNodeAsync(JobCatalog jobs, WorkerOptions options, TextWriter output, TextWriter error)
+    /// <summary>Says when the node joined and left, and stops the host with exit code 1 when the cluster downs the node.</summary>
+    private sealed class NodeReport(JobCatalog jobs, WorkerOptions options, TextWriter output, TextWriter error) : IHostedService
     {
-        WorkerNode node;
-        try
-        {
-            node = WorkerNode.Start(options.Hostname, options.Port, options.SeedNodes, options.Slots, options.Devices, jobs, options.AkkaOverrides);
-        }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or Akka.Remote.RemoteTransportException or ArgumentException)
-        {
-            error.WriteLine($"worker: cannot start on {options.Hostname}:{options.Port}: {e.Message}");
-            return 1;
-        }
+        private volatile bool _stopping;
+        private IHostApplicationLifetime? _lifetime;
 
-        // SIGTERM (a supervisor's stop) and SIGINT (Ctrl+C) both leave the cluster gracefully.
-        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Stop(System.Runtime.InteropServices.PosixSignalContext context)
+        public int ExitCode { get; private set; }
+
+        /// <summary>The host was asked to stop (SIGTERM, Ctrl+C) before the ActorSystem ended on its own.</summary>
+        public bool Stopping => _stopping;
+
+        public void Watch(ActorSystem system)
         {
-            context.Cancel = true;
-            stop.TrySetResult();
+            var cluster = Cluster.Get(system);
+            cluster.RegisterOnMemberUp(() =>
+                output.WriteLine($"worker: joined as {cluster.SelfAddress} with {options.Slots} worker slot(s) ({options.Devices}) for job(s) {string.Join(", ", jobs.Names)}"));
+            system.WhenTerminated.ContinueWith(_ => Terminated(system), TaskScheduler.Default);
         }
 
-        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
-        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        Cluster.Get(node.System).RegisterOnMemberUp(() => output.WriteLine($"worker: joined as {node.Address} with {options.Slots} worker slot(s) ({options.Devices}) for job(s) {string.Join(", ", jobs.Names)}"));
-        await Task.WhenAny(stop.Task, node.System.WhenTerminated).ConfigureAwait(false);
-        if (stop.Task.IsCompleted)
+        public Task StopAsync(CancellationToken cancellationToken)
         {
+            // Hosted services stop in reverse order, so this runs before Akka.Hosting's coordinated shutdown.
+            _stopping = true;
             output.WriteLine("worker: leaving the cluster");
-            await node.DisposeAsync().ConfigureAwait(false);
-            output.WriteLine("worker: left the cluster");
-            return 0;
+            return Task.CompletedTask;
         }
 
-        if (CoordinatedShutdown.Get(node.System).ShutdownReason is CoordinatedShutdown.ClusterDowningReason)
+        /// <summary>Remembers the host's lifetime, to stop it when the ActorSystem ends on its own.</summary>
+        public NodeReport Attach(IHostApplicationLifetime lifetime)
         {
-            error.WriteLine($"worker: the cluster downed this node ({node.Address}): it was unreachable for too long");
-            return 1;
+            _lifetime = lifetime;
+            return this;
         }
 
-        return 0;
+        private void Terminated(ActorSystem system)
+        {
+            if (_stopping)
+            {
+                return;
+            }
+
+            if (CoordinatedShutdown.Get(system).ShutdownReason is CoordinatedShutdown.ClusterDowningReason)
+            {
+                error.WriteLine($"worker: the cluster downed this node ({Cluster.Get(system).SelfAddress}): it was unreachable for too long");
+                ExitCode = 1;
+            }
+
+            _lifetime?.StopApplication();
+        }
     }
 }
