@@ -41,19 +41,21 @@ public sealed class TcpTransportListener : IAsyncDisposable
     /// <param name="rank">This worker's rank.</param>
     /// <param name="endpointsByRank">Every rank's <see cref="LocalEndpoint"/>, indexed by rank (this rank's own entry is not used).</param>
     /// <param name="jobId">Connections from workers of another job are refused.</param>
-    /// <param name="timeout">For the whole setup, and later for each receive and send of the transport.</param>
+    /// <param name="timeout">For the whole setup (unless <paramref name="setupTimeout"/> is given), and later for each receive and send of the transport.</param>
     /// <param name="cancellationToken">Aborts the setup.</param>
+    /// <param name="setupTimeout">For the setup alone, when it should differ from the transport's per-message deadline.</param>
     /// <exception cref="TimeoutException">Some rank did not connect in time; the message names it and any connection that was refused.</exception>
     /// <exception cref="TransportHandshakeException">A lower rank refused this rank's connection; the message says why.</exception>
-    public async Task<ITransport> ConnectAsync(int rank, IReadOnlyList<IPEndPoint> endpointsByRank, string jobId, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<ITransport> ConnectAsync(int rank, IReadOnlyList<IPEndPoint> endpointsByRank, string jobId, TimeSpan timeout, CancellationToken cancellationToken = default, TimeSpan? setupTimeout = null)
     {
+        var setupLimit = setupTimeout ?? timeout;
         int worldSize = endpointsByRank.Count;
         ArgumentOutOfRangeException.ThrowIfNegative(rank);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(rank, worldSize);
         var sockets = new Socket?[worldSize];
         var rejections = new ConcurrentQueue<string>();
         using var setup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        setup.CancelAfter(timeout);
+        setup.CancelAfter(setupLimit);
         try
         {
             var work = new List<Task> { AcceptHigherRanksAsync(rank, worldSize, jobId, sockets, rejections, setup.Token) };
@@ -76,7 +78,7 @@ public sealed class TcpTransportListener : IAsyncDisposable
                 var missing = Enumerable.Range(0, worldSize).Where(r => r != rank && sockets[r] is null);
                 string refused = rejections.IsEmpty ? string.Empty : $"; refused: {string.Join("; ", rejections)}";
                 throw new TimeoutException(
-                    $"rank {rank} of job '{jobId}' waited {TransportErrors.Seconds(timeout)} s for rank(s) {string.Join(", ", missing)} to connect{refused}");
+                    $"rank {rank} of job '{jobId}' waited {TransportErrors.Seconds(setupLimit)} s for rank(s) {string.Join(", ", missing)} to connect{refused}");
             }
 
             throw;

@@ -23,10 +23,13 @@ public static class TransportGroups
     {
         var listeners = Enumerable.Range(0, worldSize).Select(_ => TcpTransport.Listen(IPAddress.Loopback, 0)).ToArray();
         var endpoints = listeners.Select(l => l.LocalEndpoint).ToArray();
+        // A test's short deadline is for its sends and receives; connecting a loaded machine's sockets may take longer.
         var setup = TimeSpan.FromSeconds(10);
-        var transports = await Task.WhenAll(listeners.Select((l, rank) => l.ConnectAsync(rank, endpoints, jobId, timeout).WaitAsync(setup)));
+        var transports = await Task.WhenAll(listeners.Select((l, rank) => l.ConnectAsync(rank, endpoints, jobId, timeout, setupTimeout: Max(timeout, setup)).WaitAsync(setup + setup)));
         return transports;
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     public static async Task DisposeAllAsync(IEnumerable<ITransport> transports)
     {
