@@ -84,7 +84,8 @@ public sealed class ProgressDisplay : IJobObserver, IDisposable
         {
             if (_bar is { } bar)
             {
-                bar.Description = Markup.Escape(line);
+                // Short, so the bar, percentage and remaining time fit an 80-column terminal beside it.
+                bar.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"step {record.Step}/{_totalSteps} loss {record.Loss:F4} {rate:F0}/s"));
                 bar.Value = record.Step;
             }
         }
