@@ -10,9 +10,8 @@ internal sealed class CollectiveCall : IDisposable
 {
     private readonly Communicator _communicator;
     private readonly CancellationToken _callerToken;
+    private readonly CancellationTokenSource _deadline;
     private readonly CancellationTokenSource _stop;
-    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
-    private volatile bool _aborted;
 
     public CollectiveCall(Communicator communicator, string operation, long sequence, CancellationToken cancellationToken)
     {
@@ -20,10 +19,11 @@ internal sealed class CollectiveCall : IDisposable
         Operation = operation;
         Sequence = sequence;
         _callerToken = cancellationToken;
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _deadline = new CancellationTokenSource();
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _deadline.Token);
         if (communicator.Timeout != Timeout.InfiniteTimeSpan)
         {
-            _stop.CancelAfter(communicator.Timeout);
+            _deadline.CancelAfter(communicator.Timeout);
         }
     }
 
@@ -41,10 +41,9 @@ internal sealed class CollectiveCall : IDisposable
 
     public int Member(int position) => _communicator.Group[((position % GroupSize) + GroupSize) % GroupSize];
 
-    // When the deadline passes, every waiting part is cancelled at once and the first to notice aborts the
-    // rest; the others must still report the timeout, so an abort after the deadline does not hide it.
-    private bool TimedOut => _stop.IsCancellationRequested && !_callerToken.IsCancellationRequested &&
-        (!_aborted || (_communicator.Timeout != Timeout.InfiniteTimeSpan && System.Diagnostics.Stopwatch.GetElapsedTime(_started) >= _communicator.Timeout));
+    // The deadline has a source of its own so that a part aborting the rest (the first to notice the
+    // deadline, say) can never hide that the deadline is what stopped them.
+    private bool TimedOut => _deadline.IsCancellationRequested && !_callerToken.IsCancellationRequested;
 
     public long Tag(int index) => CollectiveTags.Make(_communicator.Channel, Sequence, index);
 
@@ -114,11 +113,14 @@ internal sealed class CollectiveCall : IDisposable
     /// <summary>Cancels every transfer of this collective still in flight.</summary>
     public void Abort()
     {
-        _aborted = true;
         _stop.Cancel();
     }
 
-    public void Dispose() => _stop.Dispose();
+    public void Dispose()
+    {
+        _stop.Dispose();
+        _deadline.Dispose();
+    }
 
     private async Task Guard(Func<Task> part)
     {
