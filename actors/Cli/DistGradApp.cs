@@ -74,7 +74,7 @@ public static class DistGradApp
                 if (printConfig)
                 {
                     output.WriteLine(TrainOptionsParser.Describe(options));
-                    output.WriteLine(ClusterConfig.For(ClusterConfig.CoordinatorRole, options.Hostname, options.Port, options.SeedNodes, overrides: options.AkkaOverrides).GetConfig("akka").ToString(includeFallback: true));
+                    output.WriteLine(ClusterConfig.For(ClusterConfig.CoordinatorRole, options.Network, overrides: options.AkkaOverrides).GetConfig("akka").ToString(includeFallback: true));
                     return 0;
                 }
 
@@ -96,7 +96,7 @@ public static class DistGradApp
 
             if (printConfig)
             {
-                output.WriteLine(ClusterConfig.For(ClusterConfig.WorkerRole, workerOptions.Hostname, workerOptions.Port, workerOptions.SeedNodes, overrides: workerOptions.AkkaOverrides).GetConfig("akka").ToString(includeFallback: true));
+                output.WriteLine(ClusterConfig.For(ClusterConfig.WorkerRole, workerOptions.Network, overrides: workerOptions.AkkaOverrides).GetConfig("akka").ToString(includeFallback: true));
                 return 0;
             }
 

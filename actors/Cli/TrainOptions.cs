@@ -1,3 +1,5 @@
+using DistGrad.Distributed.Formation;
+
 
 namespace DistGrad.Distributed.Cli;
 
@@ -12,15 +14,11 @@ public sealed record TrainOptions
     /// <summary>Worker nodes of the embedded cluster.</summary>
     public int LocalNodes { get; init; } = 2;
 
-    /// <summary>Join an existing cluster (<see cref="SeedNodes"/>) instead of starting an embedded one.</summary>
+    /// <summary>Join an existing cluster (found as <see cref="Network"/> says) instead of starting an embedded one.</summary>
     public bool UseCluster { get; init; }
 
-    public IReadOnlyList<string> SeedNodes { get; init; } = [];
-
-    /// <summary>The coordinator node's hostname and port (port 0: any free one).</summary>
-    public string Hostname { get; init; } = "127.0.0.1";
-
-    public int Port { get; init; }
+    /// <summary>Where the coordinator's node listens, what it advertises, and how it finds the cluster.</summary>
+    public NodeNetwork Network { get; init; } = new();
 
     /// <summary>How long to wait for enough worker slots.</summary>
     public TimeSpan WorkerWaitTimeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using DistGrad.Distributed.Formation;
 
 namespace DistGrad.Distributed.Cli;
 
@@ -37,10 +38,8 @@ public static class TrainOptionsParser
         Value("--clip-grad-value", "X", "value clipping of the reduced gradients [off]", (o, v) => o with { Spec = o.Spec with { ClipGradValue = Double("--clip-grad-value", v) } }),
         Value("--seed", "N", "seed of every random draw", (o, v) => o with { Spec = o.Spec with { Seed = Long("--seed", v) } }),
         Value("--local-nodes", "N", "worker nodes of the embedded cluster", (o, v) => o with { LocalNodes = Int("--local-nodes", v) }),
-        Flag("--cluster", "join an existing cluster instead (needs --seed-nodes)", o => o with { UseCluster = true }),
-        Value("--seed-nodes", "URI,...", "akka.tcp://distgrad@HOST:PORT of the seed nodes", (o, v) => o with { SeedNodes = v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) }),
-        Value("--hostname", "H", "this coordinator node's address", (o, v) => o with { Hostname = v }),
-        Value("--port", "P", "this coordinator node's port (0: any)", (o, v) => o with { Port = Port("--port", v) }),
+        Flag("--cluster", "join a real cluster instead of the embedded one (found as --discovery says)", o => o with { UseCluster = true }),
+        .. NetworkSettings.For<TrainOptions>(o => o.Network, (o, n) => o with { Network = n }, "the coordinator's node"),
         Value("--worker-wait", "SECONDS", "how long to wait for enough worker slots", (o, v) => o with { WorkerWaitTimeout = TimeSpan.FromSeconds(Double("--worker-wait", v)) }),
         Value("--step-timeout", "SECONDS", "longest wait for any worker's answer", (o, v) => o with { Spec = o.Spec with { StepTimeout = TimeSpan.FromSeconds(Double("--step-timeout", v)) } }),
         Value("--out", "DIR", "run directory [runs/<UTC time>]", (o, v) => o with { OutputDirectory = v }),
@@ -136,8 +135,8 @@ public static class TrainOptionsParser
         var s = options.Spec;
         string Q(string v) => "\"" + v.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
         string N(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-        var lines = new List<string>
-        {
+        List<string> lines =
+        [
             $"job = {Q(s.Job)}", $"dataset = {Q(s.Dataset)}", $"data-dir = {Q(s.DataDirectory)}", $"epochs = {s.Epochs}",
             $"steps = {(s.Steps is { } steps ? steps.ToString(CultureInfo.InvariantCulture) : "null")}", $"no-eval = {(!s.Evaluate).ToString().ToLowerInvariant()}",
             $"batch-size = {s.BatchSize}", $"accumulation-steps = {s.AccumulationSteps}", $"data-parallel = {s.DataParallel}",
@@ -146,25 +145,36 @@ public static class TrainOptionsParser
             $"optimizer = {Q(s.Optimizer)}", $"lr = {N(s.LearningRate)}", $"momentum = {N(s.Momentum)}", $"weight-decay = {N(s.WeightDecay)}",
             $"clip-grad-norm = {(s.ClipGradNorm is { } norm ? N(norm) : "null")}", $"clip-norm-type = {(double.IsPositiveInfinity(s.ClipNormType) ? Q("inf") : N(s.ClipNormType))}",
             $"clip-grad-value = {(s.ClipGradValue is { } value ? N(value) : "null")}", $"seed = {s.Seed}", $"local-nodes = {options.LocalNodes}",
-            $"cluster = {options.UseCluster.ToString().ToLowerInvariant()}", $"seed-nodes = [{string.Join(", ", options.SeedNodes.Select(Q))}]",
-            $"hostname = {Q(options.Hostname)}", $"port = {options.Port}", $"worker-wait = {N(options.WorkerWaitTimeout.TotalSeconds)}",
+            $"cluster = {options.UseCluster.ToString().ToLowerInvariant()}", .. NetworkLines(options.Network, Q, N), $"worker-wait = {N(options.WorkerWaitTimeout.TotalSeconds)}",
             $"step-timeout = {N(s.StepTimeout.TotalSeconds)}", $"out = {(options.OutputDirectory is { } o ? Q(o) : "null")}", $"telemetry = {Q(options.Telemetry)}",
             $"checkpoint-every = {(s.CheckpointEvery is { } every ? every.ToString(CultureInfo.InvariantCulture) : "null")}", $"checkpoint-keep = {s.CheckpointKeep}",
             $"max-restarts = {s.MaxRestarts}", $"standby = {options.Standby.ToString().ToLowerInvariant()}",
-        };
+        ];
         return "distgrad.train {\n" + string.Join("\n", lines.Select(l => "  " + l)) + "\n}";
     }
 
+    // Options that only mean something for a real cluster (--hostname and --port also place the embedded one).
+    private static readonly string[] NetworkOnly =
+        ["--discovery", "--seed-nodes", "--contact-points", "--required-contact-points", "--pod-label-selector", "--join-timeout", "--bind-hostname", "--bind-port", "--data-port", "--management-port"];
+
+    /// <summary>The network options as --print-config lines (shared with <c>worker</c>'s).</summary>
+    internal static IEnumerable<string> NetworkLines(NodeNetwork n, Func<string, string> q, Func<double, string> number) =>
+    [
+        $"discovery = {q(n.Discovery.Name())}", $"seed-nodes = [{string.Join(", ", n.SeedNodes.Select(q))}]", $"contact-points = [{string.Join(", ", n.ContactPoints.Select(q))}]",
+        $"required-contact-points = {n.RequiredContactPoints}", $"pod-label-selector = {q(n.PodLabelSelector)}", $"join-timeout = {number(n.JoinTimeout.TotalSeconds)}",
+        $"hostname = {q(n.Hostname)}", $"port = {n.Port}", $"bind-hostname = {(n.BindHostname is { } b ? q(b) : "null")}",
+        $"bind-port = {(n.BindPort is { } p ? p.ToString(CultureInfo.InvariantCulture) : "null")}", $"data-port = {q(n.DataPorts.ToString())}", $"management-port = {n.ManagementPort}",
+    ];
+
     private static void Check(TrainOptions options, ParseResult result)
     {
-        if (options.UseCluster && options.SeedNodes.Count == 0)
+        if (options.UseCluster)
         {
-            throw new UsageException("--cluster needs --seed-nodes akka.tcp://distgrad@HOST:PORT[,...]");
+            NetworkSettings.Check(options.Network, "--cluster");
         }
-
-        if (!options.UseCluster && options.SeedNodes.Count > 0)
+        else if (Settings.FirstOrDefault(s => s.Given(result) && NetworkOnly.Contains(s.Option.Name)) is { } given)
         {
-            throw new UsageException("--seed-nodes is only used with --cluster");
+            throw new UsageException($"{given.Option.Name} is only used with --cluster (the embedded cluster runs on this machine's loopback)");
         }
 
         if (options.Standby && (!options.UseCluster || options.OutputDirectory == null))

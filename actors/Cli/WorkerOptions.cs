@@ -1,15 +1,12 @@
+using DistGrad.Distributed.Formation;
+
 namespace DistGrad.Distributed.Cli;
 
 /// <summary>Everything <c>worker</c> (and node-host) was told: where to join, where to listen, which devices to offer.</summary>
 public sealed record WorkerOptions
 {
-    public IReadOnlyList<string> SeedNodes { get; init; } = [];
-
-    /// <summary>The address other nodes reach this one at.</summary>
-    public string Hostname { get; init; } = "127.0.0.1";
-
-    /// <summary>The Akka port (0: any free one).</summary>
-    public int Port { get; init; }
+    /// <summary>Where the node listens, what it advertises, and how it finds the cluster.</summary>
+    public NodeNetwork Network { get; init; } = new();
 
     /// <summary>The devices to host a worker on, one worker each, resolved (cpu, cuda:0, …).</summary>
     public string Devices { get; init; } = "cpu";

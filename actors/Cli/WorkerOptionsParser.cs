@@ -7,9 +7,7 @@ public static class WorkerOptionsParser
 {
     private static readonly CommandLineSetting<WorkerOptions>[] Settings =
     [
-        CommandLineSetting<WorkerOptions>.Value("--seed-nodes", "URI,...", "cluster seed nodes, akka.tcp://distgrad@HOST:PORT (required)", (o, v) => o with { SeedNodes = SeedNodes(v) }),
-        CommandLineSetting<WorkerOptions>.Value("--hostname", "H", "the address other nodes reach this one at [127.0.0.1]", (o, v) => o with { Hostname = v }),
-        CommandLineSetting<WorkerOptions>.Value("--port", "P", "Akka port, 0 picks a free one [0]", (o, v) => o with { Port = TrainOptionsParser.Port("--port", v) }),
+        .. NetworkSettings.For<WorkerOptions>(o => o.Network, (o, n) => o with { Network = n }, "this node"),
         CommandLineSetting<WorkerOptions>.Value("--devices", "LIST", "devices to host a worker on, one each: cpu, cuda:0,cuda:1, ..., or auto (every CUDA device, else one CPU worker) [cpu]", (o, v) => o with { Devices = ResolveDevices(v) }),
         CommandLineSetting<WorkerOptions>.Value("--telemetry", "none|console|otlp", "exporter for this node's DistGrad.* spans and metrics [none]", (o, v) => o with { Telemetry = TrainOptionsParser.OneOf("--telemetry", v, "none", "console", "otlp") }),
         CommandLineSetting<WorkerOptions>.Value("--otlp-endpoint", "URL", "OTLP collector (with --telemetry otlp) [http://localhost:4317]", (o, v) => o with { OtlpEndpoint = v }),
@@ -54,19 +52,8 @@ public static class WorkerOptionsParser
             options = setting.Apply(options, result);
         }
 
-        if (options.SeedNodes.Count == 0)
-        {
-            throw new UsageException("--seed-nodes is required: akka.tcp://distgrad@HOST:PORT[,...]");
-        }
-
+        NetworkSettings.Check(options.Network, "worker");
         return options;
-    }
-
-    private static string[] SeedNodes(string value)
-    {
-        var seeds = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var bad = seeds.FirstOrDefault(s => !s.StartsWith("akka.tcp://", StringComparison.Ordinal));
-        return bad == null ? seeds : throw new UsageException($"--seed-nodes: '{bad}' is not an address like akka.tcp://distgrad@HOST:PORT");
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using Akka.Configuration;
+using DistGrad.Distributed.Formation;
 
 namespace DistGrad.Distributed.Config;
 
@@ -14,24 +15,37 @@ public static class ClusterConfig
     public const string WorkerRole = "worker";
 
     /// <summary>
-    /// The configuration of a node with <paramref name="role"/> listening on <paramref name="hostname"/>:<paramref name="port"/>
-    /// (0 picks a free port) that joins <paramref name="seedNodes"/> (empty: joined explicitly later). <paramref name="overrides"/>
-    /// (a --config file's akka section) go over distgrad.hocon; the node's own address, roles and seeds go over both.
+    /// The configuration of a node with <paramref name="role"/> placed as <paramref name="network"/> says: it listens on
+    /// the bind address, advertises the public one, and joins the seed nodes or starts Cluster Bootstrap's discovery.
+    /// <paramref name="overrides"/> (a --config file's akka section) go over distgrad.hocon; the node's own address,
+    /// roles and discovery go over both.
     /// </summary>
     public static Akka.Configuration.Config For(
-        string role, string hostname, int port, IReadOnlyList<string> seedNodes, IReadOnlyList<string>? extraRoles = null, Akka.Configuration.Config? overrides = null)
+        string role, NodeNetwork network, IReadOnlyList<string>? extraRoles = null, Akka.Configuration.Config? overrides = null)
     {
-        var seeds = string.Join(", ", seedNodes.Select(s => "\"" + s + "\""));
-        var roles = string.Join(", ", new[] { role }.Concat(extraRoles ?? []).Select(r => "\"" + r + "\""));
+        ArgumentNullException.ThrowIfNull(network);
+        var seeds = network.Discovery == ClusterDiscovery.SeedNodes ? network.SeedNodes : [];
+        var roles = string.Join(", ", new[] { role }.Concat(extraRoles ?? []).Select(Quote));
         var node = string.Create(CultureInfo.InvariantCulture, $$"""
-            akka.remote.dot-netty.tcp.hostname = "{{hostname}}"
-            akka.remote.dot-netty.tcp.port = {{port}}
+            akka.remote.dot-netty.tcp.hostname = {{Quote(network.BindHostname ?? network.Hostname)}}
+            akka.remote.dot-netty.tcp.public-hostname = {{Quote(network.Hostname)}}
+            akka.remote.dot-netty.tcp.port = {{network.BindPort ?? network.Port}}
+            akka.remote.dot-netty.tcp.public-port = {{network.Port}}
             akka.cluster.roles = [{{roles}}]
-            akka.cluster.seed-nodes = [{{seeds}}]
+            akka.cluster.seed-nodes = [{{string.Join(", ", seeds.Select(Quote))}}]
             """);
         var config = ConfigurationFactory.ParseString(node);
+        if (network.UsesBootstrap)
+        {
+            config = config.WithFallback(BootstrapConfig.For(network));
+        }
+
         return (overrides == null ? config : config.WithFallback(overrides)).WithFallback(Base);
     }
+
+    /// <summary>A HOCON string literal.</summary>
+    internal static string Quote(string value) =>
+        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>distgrad.hocon, embedded in this assembly.</summary>
     public static Akka.Configuration.Config Base { get; } = ConfigurationFactory.ParseString(ReadEmbedded());

@@ -34,13 +34,16 @@ public sealed class DistGradLogger : ReceiveActor
     /// </summary>
     /// <remarks>
     /// Also a worker shard that found no free slot yet (SlotAllocationStrategy): sharding asks again every
-    /// second, and the coordinator's own phase line says it waits for worker slots.
+    /// second, and the coordinator's own phase line says it waits for worker slots. And Cluster Bootstrap probing a
+    /// contact point that is not up yet: nodes of a job start in any order, and a join that times out says which
+    /// contact points answered (ClusterJoin).
     /// </remarks>
     private static bool IsShutdownNoise(LogEvent e)
     {
         var text = e.Message?.ToString() ?? string.Empty;
         return e is Error { Cause: { } cause } && cause.GetType().Name is "EndpointDisassociatedException" or "ShutDownAssociation" or "InvalidAssociation"
             || (e is Error { Cause: { } noSlot } && noSlot.Message.Contains(Placement.SlotAllocationStrategy.NoSlotMessage, StringComparison.Ordinal))
+            || (e.LogSource?.Contains("/system/bootstrapCoordinator/contactPointProbe", StringComparison.Ordinal) == true && e is Warning or Error)
             || text.Contains("Disassociated", StringComparison.Ordinal)
             || text.Contains("Association with remote system", StringComparison.Ordinal)
             || text.Contains("Tried to associate with unreachable remote address", StringComparison.Ordinal)

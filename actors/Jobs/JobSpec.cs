@@ -74,6 +74,9 @@ public sealed record JobSpec
     /// <summary>Where workers write their checkpoint shards (a directory every node can reach); set by the coordinator.</summary>
     public string? CheckpointDirectory { get; init; }
 
+    /// <summary>A file in the run directory every worker must read back before step 1 (<see cref="Checkpoints.RunDirectoryProbe"/>); set by the coordinator.</summary>
+    public string? RunDirectoryProbe { get; init; }
+
     /// <summary>How many times a job rolls back to its last checkpoint after losing a worker before it gives up.</summary>
     public int MaxRestarts { get; init; } = 3;
 

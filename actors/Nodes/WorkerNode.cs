@@ -1,7 +1,7 @@
-using System.Net;
 using Akka.Actor;
 using Akka.Cluster;
 using DistGrad.Distributed.Config;
+using DistGrad.Distributed.Formation;
 using DistGrad.Distributed.Placement;
 using DistGrad.Distributed.Workers;
 
@@ -23,33 +23,31 @@ public sealed class WorkerNode : IAsyncDisposable
     public Address Address => Cluster.Get(System).SelfAddress;
 
     /// <summary>
-    /// Starts a node on <paramref name="hostname"/>:<paramref name="port"/> (0: any free port) that joins
-    /// <paramref name="seedNodes"/>, offering <paramref name="slots"/> worker slots on <paramref name="devices"/>
-    /// for the jobs in <paramref name="jobs"/> (a coordinator starting a job this node lacks fails at once);
-    /// <paramref name="overrides"/> go over the embedded cluster configuration.
+    /// Starts a node placed as <paramref name="network"/> says, offering <paramref name="slots"/> worker slots on
+    /// <paramref name="devices"/> for the jobs in <paramref name="jobs"/> (a coordinator starting a job this node lacks
+    /// fails at once); <paramref name="overrides"/> go over the embedded cluster configuration.
     /// </summary>
-    public static WorkerNode Start(
-        string hostname, int port, IReadOnlyList<string> seedNodes, int slots, string devices, JobCatalog jobs, Akka.Configuration.Config? overrides = null)
+    public static WorkerNode Start(NodeNetwork network, int slots, string devices, JobCatalog jobs, Akka.Configuration.Config? overrides = null)
     {
-        var system = ActorSystem.Create(ClusterConfig.SystemName, Configuration(hostname, port, seedNodes, slots, overrides));
-        StartActors(system, hostname, slots, devices, jobs);
+        var system = ActorSystem.Create(ClusterConfig.SystemName, Configuration(network, slots, overrides));
+        StartActors(system, DataPlaneAddress.Of(network), slots, devices, jobs);
         return new WorkerNode(system);
     }
 
-    /// <summary>A worker node's Akka configuration: role <c>worker</c>, its address and seeds, its slot count.</summary>
-    public static Akka.Configuration.Config Configuration(string hostname, int port, IReadOnlyList<string> seedNodes, int slots, Akka.Configuration.Config? overrides = null)
+    /// <summary>A worker node's Akka configuration: role <c>worker</c>, its addresses and discovery, its slot count.</summary>
+    public static Akka.Configuration.Config Configuration(NodeNetwork network, int slots, Akka.Configuration.Config? overrides = null)
     {
         // The slot count travels in the node's roles, where the placement strategy reads it.
         var roles = new[] { SlotAllocationStrategy.SlotsRolePrefix + slots.ToString(global::System.Globalization.CultureInfo.InvariantCulture) };
-        return ClusterConfig.For(ClusterConfig.WorkerRole, hostname, port, seedNodes, roles, overrides);
+        return ClusterConfig.For(ClusterConfig.WorkerRole, network, roles, overrides);
     }
 
     /// <summary>What a worker node runs on its ActorSystem: the host actor (capacity) and the worker shard region.</summary>
-    public static void StartActors(ActorSystem system, string hostname, int slots, string devices, JobCatalog jobs)
+    public static void StartActors(ActorSystem system, DataPlaneAddress dataPlane, int slots, string devices, JobCatalog jobs)
     {
         ArgumentNullException.ThrowIfNull(system);
         system.ActorOf(WorkerHostActor.Props(slots, devices), WorkerHostActor.Name);
-        WorkerPlacement.StartRegion(system, new DeviceSlots(devices), DataAddress(hostname), jobs);
+        WorkerPlacement.StartRegion(system, new DeviceSlots(devices), dataPlane, jobs);
     }
 
     /// <summary>Joins the cluster whose seed is <paramref name="seed"/> (when no seed nodes were configured).</summary>
@@ -70,19 +68,5 @@ public sealed class WorkerNode : IAsyncDisposable
     {
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
         await System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-    }
-
-    /// <summary>The address the data plane listens on: the node's cluster hostname, resolved.</summary>
-    public static IPAddress DataAddress(string hostname)
-    {
-        if (IPAddress.TryParse(hostname, out var address))
-        {
-            return address;
-        }
-
-        var addresses = Dns.GetHostAddresses(hostname);
-        return addresses.FirstOrDefault(a => a.AddressFamily == global::System.Net.Sockets.AddressFamily.InterNetwork)
-            ?? addresses.FirstOrDefault()
-            ?? throw new ArgumentException($"the hostname '{hostname}' does not resolve to an address");
     }
 }

@@ -16,13 +16,13 @@ namespace DistGrad.Distributed.Placement;
 public sealed class WorkerEntity : ReceiveActor
 {
     private readonly DeviceSlots _devices;
-    private readonly IPAddress _dataAddress;
+    private readonly DataPlaneAddress _dataAddress;
     private readonly JobCatalog _jobs;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef? _worker;
     private Device? _device;
 
-    public WorkerEntity(DeviceSlots devices, IPAddress dataAddress, JobCatalog jobs)
+    public WorkerEntity(DeviceSlots devices, DataPlaneAddress dataAddress, JobCatalog jobs)
     {
         _devices = devices;
         _dataAddress = dataAddress;
@@ -35,7 +35,7 @@ public sealed class WorkerEntity : ReceiveActor
         });
     }
 
-    public static Props Props(DeviceSlots devices, IPAddress dataAddress, JobCatalog jobs) =>
+    public static Props Props(DeviceSlots devices, DataPlaneAddress dataAddress, JobCatalog jobs) =>
         Akka.Actor.Props.Create(() => new WorkerEntity(devices, dataAddress, jobs));
 
     /// <summary>A worker that fails is stopped, not restarted: the coordinator recovers or fails the job with its reason.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using DistGrad.Distributed.Workers;
 
 namespace DistGrad.Distributed.Placement;
 
@@ -18,7 +19,7 @@ public static class WorkerPlacement
     /// Starts this node's region; <paramref name="devices"/> are its worker slots (none on a coordinator's node)
     /// and <paramref name="jobs"/> the jobs its workers can run.
     /// </summary>
-    public static IActorRef StartRegion(ActorSystem system, DeviceSlots devices, IPAddress dataAddress, JobCatalog jobs) =>
+    public static IActorRef StartRegion(ActorSystem system, DeviceSlots devices, DataPlaneAddress dataAddress, JobCatalog jobs) =>
         ClusterSharding.Get(system).Start(
             TypeName,
             _ => WorkerEntity.Props(devices, dataAddress, jobs),

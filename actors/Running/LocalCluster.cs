@@ -1,3 +1,4 @@
+using DistGrad.Distributed.Formation;
 using DistGrad.Distributed.Nodes;
 using Akka.Actor;
 using DistGrad.Distributed.Workers;
@@ -23,7 +24,7 @@ public sealed class LocalCluster : IAsyncDisposable
         for (var i = 0; i < nodes; i++)
         {
             var own = Enumerable.Range(0, slotsPerNode).Select(j => devices[(i + (nodes * j)) % devices.Count]);
-            var node = WorkerNode.Start("127.0.0.1", 0, [], slotsPerNode, string.Join(",", own), jobs, overrides);
+            var node = WorkerNode.Start(new NodeNetwork(), slotsPerNode, string.Join(",", own), jobs, overrides);
             node.Join(seed);
             cluster._nodes.Add(node);
         }

@@ -3,7 +3,10 @@ using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Tools.Singleton;
+using DistGrad.Distributed.Checkpoints;
 using DistGrad.Distributed.Config;
+using DistGrad.Distributed.Formation;
+using DistGrad.Distributed.Workers;
 using DistGrad.Distributed.Pipeline;
 using DistGrad.Distributed.Placement;
 using DistGrad.Distributed.Telemetry;
@@ -70,8 +73,19 @@ public static class TrainCommand
 
         var jobId = $"job-{Guid.NewGuid():N}"[..16];
         // Workers write their shards here (every --checkpoint-every steps, or on SIGHUP): the run directory
-        // must be on storage every worker node reaches.
-        job = job with { CheckpointDirectory = Path.Combine(run.Path, "checkpoints") };
+        // must be on storage every worker node reaches, which each worker proves by reading the probe back.
+        string probe;
+        try
+        {
+            probe = RunDirectoryProbe.Write(run.Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return JobOutcome.Failed($"cannot write the run directory {run.Path}: {e.Message}", 0, 0);
+        }
+
+        using var removeProbe = new ProbeRemoval(probe);
+        job = job with { CheckpointDirectory = Path.Combine(run.Path, "checkpoints"), RunDirectoryProbe = probe };
 
         (string Directory, long Step)? resume = null;
         if (options.ResumeDirectory is { } resumeDirectory)
@@ -89,14 +103,26 @@ public static class TrainCommand
         // Every coordinator process of this job (the one that runs it and any --standby) shares a role named
         // after the run directory: the job's coordinator is a cluster singleton among them.
         var jobRole = JobRole(run.Path);
-        var system = ActorSystem.Create(
-            ClusterConfig.SystemName,
-            ClusterConfig.For(ClusterConfig.CoordinatorRole, options.Hostname, options.Port, options.UseCluster ? options.SeedNodes : [], [jobRole], options.AkkaOverrides));
+        var network = options.UseCluster ? options.Network : new NodeNetwork { Hostname = options.Network.Hostname, Port = options.Network.Port };
+        ActorSystem system;
+        try
+        {
+            system = ActorSystem.Create(ClusterConfig.SystemName, ClusterConfig.For(ClusterConfig.CoordinatorRole, network, [jobRole], options.AkkaOverrides));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return JobOutcome.Failed($"cannot start the coordinator's node on {network.BindHostname ?? network.Hostname}:{network.BindPort ?? network.Port}: {(e.InnerException ?? e).Message}", 0, 0);
+        }
+
         LocalCluster? local = null;
         try
         {
             var cluster = Cluster.Get(system);
-            WorkerPlacement.StartRegion(system, DeviceSlots.None, System.Net.IPAddress.Loopback, jobs);
+            WorkerPlacement.StartRegion(system, DeviceSlots.None, DataPlaneAddress.Loopback, jobs);
+            if (options.UseCluster)
+            {
+                await ClusterJoin.StartAsync(system, network).ConfigureAwait(false);
+            }
             if (!options.UseCluster)
             {
                 cluster.Join(cluster.SelfAddress);
@@ -128,7 +154,10 @@ public static class TrainCommand
                 progress.OnPhase("standing by: this coordinator takes over the job if its coordinator's node is lost");
             }
 
-            _ = FailIfNotJoined(cluster, options, completion);
+            if (options.UseCluster)
+            {
+                _ = FailIfNotJoined(system, network, completion);
+            }
 
             // SIGTERM or Ctrl+C abort the job: workers are told to stop, the run directory keeps what was written.
             // A standby that is not running the job just stops.
@@ -203,16 +232,18 @@ public static class TrainCommand
     private static string JobRole(string runDirectory) =>
         "job-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(runDirectory)))[..12];
 
-    /// <summary>The coordinator starts only once this node is Up: a cluster it cannot join fails the job in time instead.</summary>
-    private static async Task FailIfNotJoined(Cluster cluster, TrainOptions options, TaskCompletionSource<JobOutcome> completion)
+    /// <summary>A node that cannot join fails the job in time, saying what its discovery found.</summary>
+    private static async Task FailIfNotJoined(ActorSystem system, NodeNetwork network, TaskCompletionSource<JobOutcome> completion)
     {
-        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        cluster.RegisterOnMemberUp(() => up.TrySetResult());
-        if (await Task.WhenAny(up.Task, Task.Delay(options.WorkerWaitTimeout)).ConfigureAwait(false) != up.Task)
+        if (await ClusterJoin.WaitUntilUpAsync(system, network).ConfigureAwait(false) is { } problem)
         {
-            completion.TrySetResult(JobOutcome.Failed(
-                $"could not join the cluster through the seed nodes {string.Join(", ", cluster.Settings.SeedNodes)} within {options.WorkerWaitTimeout.TotalSeconds:0.#} s: " +
-                "none answered (is the first seed node running, or is this node the first seed?)", 0, 0));
+            completion.TrySetResult(JobOutcome.Failed(problem, 0, 0));
         }
+    }
+
+    /// <summary>Removes the run directory's probe when the job ends, however it ends.</summary>
+    private sealed class ProbeRemoval(string path) : IDisposable
+    {
+        public void Dispose() => RunDirectoryProbe.Remove(path);
     }
 }

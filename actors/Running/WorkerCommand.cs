@@ -3,7 +3,9 @@ using Akka.Cluster;
 using Akka.Hosting;
 using DistGrad.Distributed.Cli;
 using DistGrad.Distributed.Config;
+using DistGrad.Distributed.Formation;
 using DistGrad.Distributed.Nodes;
+using DistGrad.Distributed.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,15 +26,17 @@ public static class WorkerCommand
         ArgumentNullException.ThrowIfNull(options);
         var telemetry = Telemetry.TelemetrySetup.Start(options.Telemetry, options.OtlpEndpoint);
         var report = new NodeReport(jobs, options, output, error);
+        // Resolved before the host starts: a hostname that does not resolve is a one-line error, not a failed actor.
+        var dataPlane = DataPlaneAddress.Of(options.Network);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // Akka's own log goes to stderr through DistGradLogger (distgrad.hocon); the host adds no second logger.
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddAkka(ClusterConfig.SystemName, akka => akka
-            .AddHocon(WorkerNode.Configuration(options.Hostname, options.Port, options.SeedNodes, options.Slots, options.AkkaOverrides), HoconAddMode.Prepend)
+            .AddHocon(WorkerNode.Configuration(options.Network, options.Slots, options.AkkaOverrides), HoconAddMode.Prepend)
             .WithActors((system, _) =>
             {
-                WorkerNode.StartActors(system, options.Hostname, options.Slots, options.Devices, jobs);
+                WorkerNode.StartActors(system, dataPlane, options.Slots, options.Devices, jobs);
                 report.Watch(system);
             }));
         builder.Services.AddHostedService(provider => report.Attach(provider.GetRequiredService<IHostApplicationLifetime>()));
@@ -44,7 +48,8 @@ public static class WorkerCommand
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             var cause = e is AggregateException { InnerException: { } inner } ? inner : e;
-            error.WriteLine($"worker: cannot start on {options.Hostname}:{options.Port}: {cause.Message}");
+            var network = options.Network;
+            error.WriteLine($"worker: cannot start on {network.BindHostname ?? network.Hostname}:{network.BindPort ?? network.Port}: {cause.Message}");
             return 1;
         }
         finally
@@ -80,6 +85,29 @@ public static class WorkerCommand
             cluster.RegisterOnMemberUp(() =>
                 output.WriteLine($"worker: joined as {cluster.SelfAddress} with {options.Slots} worker slot(s) ({options.Devices}) for job(s) {string.Join(", ", jobs.Names)}"));
             system.WhenTerminated.ContinueWith(_ => Terminated(system), TaskScheduler.Default);
+            _ = JoinOrFail(system);
+        }
+
+        /// <summary>Starts Cluster Bootstrap when the discovery needs it; a node that cannot join in time stops with exit code 1, saying why.</summary>
+        private async Task JoinOrFail(ActorSystem system)
+        {
+            string? problem;
+            try
+            {
+                await ClusterJoin.StartAsync(system, options.Network).ConfigureAwait(false);
+                problem = await ClusterJoin.WaitUntilUpAsync(system, options.Network).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                problem = e.Message;
+            }
+
+            if (problem != null && !_stopping)
+            {
+                error.WriteLine($"worker: {problem}");
+                ExitCode = 1;
+                _lifetime?.StopApplication();
+            }
         }
 
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using DistGrad.Distributed.DataPlane;
 
 namespace DistGrad.Distributed.Workers;
@@ -11,15 +12,35 @@ public sealed class DataPlaneEndpoint : IDisposable
 {
     private readonly TcpTransportListener _listener;
 
-    private DataPlaneEndpoint(TcpTransportListener listener) => _listener = listener;
+    private DataPlaneEndpoint(TcpTransportListener listener, IPAddress advertised)
+    {
+        _listener = listener;
+        Host = advertised.ToString();
+    }
 
-    /// <summary>The address peers connect to.</summary>
-    public string Host => _listener.LocalEndpoint.Address.ToString();
+    /// <summary>The address peers connect to (the advertised one, not necessarily the one bound).</summary>
+    public string Host { get; }
 
     public int Port => _listener.LocalEndpoint.Port;
 
-    /// <summary>Listens on a free port of <paramref name="address"/>.</summary>
-    public static DataPlaneEndpoint Listen(IPAddress address) => new(TcpTransport.Listen(address, 0));
+    /// <summary>Listens on the first free port of <paramref name="address"/>'s range.</summary>
+    public static DataPlaneEndpoint Listen(DataPlaneAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        foreach (var port in address.Ports.Ports)
+        {
+            try
+            {
+                return new(TcpTransport.Listen(address.Bind, port), address.Advertised);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && !address.Ports.IsAny)
+            {
+                // Taken by another worker of this node or another program: try the next port of the range.
+            }
+        }
+
+        throw new IOException($"no free data-plane port in {address.Ports} on {address.Bind} (each worker of a node takes one: widen --data-port)");
+    }
 
     /// <summary>Connects to every peer (their endpoints by rank) and returns the job's transport.</summary>
     public ITransport Connect(int rank, IReadOnlyList<string> hosts, IReadOnlyList<int> ports, string jobId, TimeSpan timeout)

@@ -21,7 +21,7 @@ public sealed class WorkerActor : ReceiveActor
     private readonly TrainingJob _job;
     private readonly JobSpec _spec;
     private readonly IActorRef _coordinator;
-    private readonly IPAddress _dataAddress;
+    private readonly DataPlaneAddress _dataAddress;
     private readonly Device _device;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ComputeThread _compute;
@@ -30,7 +30,7 @@ public sealed class WorkerActor : ReceiveActor
     private long _expectedStep;
     private volatile bool _stopping;
 
-    public WorkerActor(string jobId, int rank, TrainingJob job, JobSpec spec, IActorRef coordinator, IPAddress dataAddress, Device device)
+    public WorkerActor(string jobId, int rank, TrainingJob job, JobSpec spec, IActorRef coordinator, DataPlaneAddress dataAddress, Device device)
     {
         _device = device;
         _jobId = jobId;
@@ -55,7 +55,7 @@ public sealed class WorkerActor : ReceiveActor
         Receive<Terminated>(t => t.ActorRef.Equals(_coordinator), _ => CoordinatorGone());
     }
 
-    public static Props Props(string jobId, int rank, TrainingJob job, JobSpec spec, IActorRef coordinator, IPAddress dataAddress, Device? device = null) =>
+    public static Props Props(string jobId, int rank, TrainingJob job, JobSpec spec, IActorRef coordinator, DataPlaneAddress dataAddress, Device? device = null) =>
         Akka.Actor.Props.Create(() => new WorkerActor(jobId, rank, job, spec, coordinator, dataAddress, device ?? Device.Cpu));
 
     protected override void PreStart()
@@ -77,8 +77,28 @@ public sealed class WorkerActor : ReceiveActor
             return;
         }
 
-        _endpoint = DataPlaneEndpoint.Listen(_dataAddress);
-        _coordinator.Tell(new WorkerStarted(_jobId, _rank, _endpoint.Host, _endpoint.Port, fingerprint));
+        string? problem = RunDirectoryProbe.Problem(_spec.RunDirectoryProbe);
+        if (problem == null)
+        {
+            try
+            {
+                _endpoint = DataPlaneEndpoint.Listen(_dataAddress);
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+            {
+                problem = $"cannot listen for tensors on {_dataAddress}: {e.Message}";
+            }
+        }
+
+        if (problem != null)
+        {
+            _log.Error("rank {0}: {1}", _rank, problem);
+            _coordinator.Tell(new WorkerRefused(_jobId, _rank, ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(), problem));
+            Context.Stop(Self);
+            return;
+        }
+
+        _coordinator.Tell(new WorkerStarted(_jobId, _rank, _endpoint!.Host, _endpoint.Port, fingerprint));
     }
 
     protected override void PostStop()

@@ -14,7 +14,7 @@ public class WorkerActorTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Messages_for_another_job_or_an_unexpected_step_are_rejected_with_the_reason()
     {
-        var worker = Sys.ActorOf(WorkerActor.Props("job-a", 0, BuiltInJobs.Mlp, Solo, TestActor, IPAddress.Loopback));
+        var worker = Sys.ActorOf(WorkerActor.Props("job-a", 0, BuiltInJobs.Mlp, Solo, TestActor, DataPlaneAddress.Loopback));
         var started = ExpectMsg<WorkerStarted>(TimeSpan.FromSeconds(10));
         Assert.Equal(0, started.Rank);
 
@@ -41,7 +41,7 @@ public class WorkerActorTests : Akka.TestKit.Xunit2.TestKit
     public void A_worker_stops_when_its_coordinator_is_gone()
     {
         var coordinator = CreateTestProbe();
-        var worker = Sys.ActorOf(WorkerActor.Props("job-d", 0, BuiltInJobs.Mlp, Solo, coordinator.Ref, IPAddress.Loopback));
+        var worker = Sys.ActorOf(WorkerActor.Props("job-d", 0, BuiltInJobs.Mlp, Solo, coordinator.Ref, DataPlaneAddress.Loopback));
         coordinator.ExpectMsg<WorkerStarted>(TimeSpan.FromSeconds(10));
         Watch(worker);
 
@@ -54,7 +54,7 @@ public class WorkerActorTests : Akka.TestKit.Xunit2.TestKit
     public void A_failure_on_the_compute_thread_is_reported_with_the_action()
     {
         var spec = Solo with { Dataset = DatasetCatalog.Full, DataDirectory = "/nonexistent/fashion" };
-        var worker = Sys.ActorOf(WorkerActor.Props("job-c", 0, BuiltInJobs.Mlp, spec, TestActor, IPAddress.Loopback));
+        var worker = Sys.ActorOf(WorkerActor.Props("job-c", 0, BuiltInJobs.Mlp, spec, TestActor, DataPlaneAddress.Loopback));
         var started = ExpectMsg<WorkerStarted>(TimeSpan.FromSeconds(10));
         worker.Tell(new ConnectPeers("job-c", [started.DataHost], [started.DataPort], PipelineSchedules.OneFOneB(1, 1)));
         var failed = ExpectMsg<WorkerFailed>(TimeSpan.FromSeconds(30));
@@ -65,7 +65,7 @@ public class WorkerActorTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_worker_reports_the_fingerprint_of_the_job_it_built()
     {
-        Sys.ActorOf(WorkerActor.Props("job-e", 0, BuiltInJobs.Mlp, Solo, TestActor, IPAddress.Loopback));
+        Sys.ActorOf(WorkerActor.Props("job-e", 0, BuiltInJobs.Mlp, Solo, TestActor, DataPlaneAddress.Loopback));
         var started = ExpectMsg<WorkerStarted>(TimeSpan.FromSeconds(10));
         Assert.Equal("mlp", started.Fingerprint.Job);
         // 784-256-128-10: three linear layers, weight [out, in] and bias [out] each.
@@ -78,7 +78,7 @@ public class WorkerActorTests : Akka.TestKit.Xunit2.TestKit
     public void A_model_factory_that_throws_refuses_the_rank_instead_of_starting()
     {
         var broken = BuiltInJobs.Mlp with { Model = _ => throw new InvalidOperationException("no such layer") };
-        var worker = Sys.ActorOf(WorkerActor.Props("job-f", 3, broken, Solo with { DataParallel = 4 }, TestActor, IPAddress.Loopback));
+        var worker = Sys.ActorOf(WorkerActor.Props("job-f", 3, broken, Solo with { DataParallel = 4 }, TestActor, DataPlaneAddress.Loopback));
         Watch(worker);
         var refused = ExpectMsg<WorkerRefused>(TimeSpan.FromSeconds(10));
         Assert.Equal(3, refused.Rank);

@@ -96,7 +96,7 @@ public class MultiProcessTests
     [InlineData("coordinator", "--job-assembly '/nonexistent/Jobs.dll' does not exist", "train", "--job-assembly", "/nonexistent/Jobs.dll")]
     [InlineData("node-host", "--job 'resnet' is not a job of this program (jobs: mlp, cnn, mlp-wide)", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:1", "--job", "resnet")]
     [InlineData("coordinator", "--pipeline-stages 9 is more than the 5 cuttable children of model 'mlp'", "train", "--pipeline-stages", "9")]
-    [InlineData("node-host", "--seed-nodes is required")]
+    [InlineData("node-host", "worker needs --seed-nodes akka.tcp://distgrad@HOST:PORT")]
     [InlineData("node-host", "--telemetry must be one of none, console, otlp, got 'jaeger'", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:1", "--telemetry", "jaeger")]
     [InlineData("node-host", "'gpu7' is not available", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:1", "--devices", "gpu7")]
     public void Bad_input_exits_non_zero_with_one_line_on_stderr(string program, string expected, params string[] args)
@@ -156,7 +156,7 @@ public class MultiProcessTests
         using var dir = new TempDirectory();
         var port = ChildProcess.FreePort();
         using var coordinator = new ChildProcess("coordinator", "train", "--cluster", "--seed-nodes", $"akka.tcp://distgrad@127.0.0.1:{port}",
-            "--worker-wait", "3", "--out", dir.Path);
+            "--join-timeout", "3", "--out", dir.Path);
         Assert.True(coordinator.WaitForExit(TimeSpan.FromSeconds(30)), coordinator.Output);
         Assert.Equal(1, coordinator.ExitCode);
         Assert.Contains($"could not join the cluster through the seed nodes akka.tcp://distgrad@127.0.0.1:{port} within 3 s", coordinator.Output);
