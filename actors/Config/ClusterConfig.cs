@@ -17,8 +17,8 @@ public static class ClusterConfig
     /// <summary>
     /// The configuration of a node with <paramref name="role"/> placed as <paramref name="network"/> says: it listens on
     /// the bind address, advertises the public one, and joins the seed nodes or starts Cluster Bootstrap's discovery.
-    /// <paramref name="overrides"/> (a --config file's akka section) go over distgrad.hocon; the node's own address,
-    /// roles and discovery go over both.
+    /// <paramref name="overrides"/> (a --config file's akka section) go over distgrad.hocon and the discovery settings;
+    /// the node's own address and roles go over all of them.
     /// </summary>
     public static Akka.Configuration.Config For(
         string role, NodeNetwork network, IReadOnlyList<string>? extraRoles = null, Akka.Configuration.Config? overrides = null)
@@ -35,12 +35,13 @@ public static class ClusterConfig
             akka.cluster.seed-nodes = [{{string.Join(", ", seeds.Select(Quote))}}]
             """);
         var config = ConfigurationFactory.ParseString(node);
-        if (network.UsesBootstrap)
+        if (overrides != null)
         {
-            config = config.WithFallback(BootstrapConfig.For(network));
+            config = config.WithFallback(overrides);
         }
 
-        return (overrides == null ? config : config.WithFallback(overrides)).WithFallback(Base);
+        // A --config file's akka section may tune Cluster Bootstrap and discovery (an API token path, a namespace).
+        return (network.UsesBootstrap ? config.WithFallback(BootstrapConfig.For(network)) : config).WithFallback(Base);
     }
 
     /// <summary>A HOCON string literal.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Akka.Configuration;
+using Akka.Discovery.KubernetesApi;
 using static DistGrad.Distributed.Config.ClusterConfig;
 
 namespace DistGrad.Distributed.Formation;
@@ -64,6 +65,8 @@ internal static class BootstrapConfig
               kubernetes-api.pod-label-selector = {{Quote(network.PodLabelSelector)}}
             }
             """);
-        return ConfigurationFactory.ParseString(text);
+        var config = ConfigurationFactory.ParseString(text);
+        // The discovery's own defaults (API paths, environment names) are read when the first lookup builds it.
+        return network.Discovery == ClusterDiscovery.KubernetesApi ? config.WithFallback(KubernetesDiscovery.DefaultConfiguration()) : config;
     }
 }

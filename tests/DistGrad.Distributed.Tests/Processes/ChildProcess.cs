@@ -17,13 +17,19 @@ internal sealed class ChildProcess : IDisposable
     {
     }
 
-    private ChildProcess(IReadOnlyDictionary<string, string>? environment, string dll, string[] args)
+    private ChildProcess(IReadOnlyDictionary<string, string>? environment, string dll, string[] args, string[]? launcher = null)
     {
         Assert.True(File.Exists(dll), $"{dll} is not built (build the solution first: dotnet build DistGrad.sln -c {Configuration})");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        string[] command = [.. launcher ?? [], "dotnet"];
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
+        }
+
+        foreach (var word in command.Skip(1))
+        {
+            start.ArgumentList.Add(word);
         }
 
         start.ArgumentList.Add(dll);
@@ -41,6 +47,13 @@ internal sealed class ChildProcess : IDisposable
 
     /// <summary>Starts <paramref name="dll"/> with <paramref name="args"/>, adding <paramref name="environment"/> (null: none) to the inherited variables.</summary>
     public static ChildProcess Start(string dll, IReadOnlyDictionary<string, string>? environment, params string[] args) => new(environment, dll, args);
+
+    /// <summary>
+    /// Starts one of DistGrad's programs through <paramref name="launcher"/> (a command that runs the rest of its
+    /// arguments, such as <c>ip netns exec NAME</c>), adding <paramref name="environment"/> to the inherited variables.
+    /// </summary>
+    public static ChildProcess StartThrough(string[] launcher, string program, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        new(environment, BuiltProgram(program), args, launcher);
 
     /// <summary>The configuration these tests were built in (Debug or Release): DistGrad's programs are taken from the same.</summary>
     public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
