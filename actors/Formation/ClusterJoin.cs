@@ -52,7 +52,7 @@ public static class ClusterJoin
         if (!network.UsesBootstrap)
         {
             return $"could not join the cluster through the seed nodes {string.Join(", ", network.SeedNodes)} within {seconds} s: " +
-                $"none answered (is the first seed node running, or is this node the first seed? {advertised})";
+                $"none answered (is the first seed node running, or is this node the first seed? Can the seeds reach this node where it says it is? {advertised})";
         }
 
         var found = await ContactPointSurvey.TakeAsync(system, network).ConfigureAwait(false);
