@@ -17,32 +17,19 @@ public static class FashionMnist
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
     /// <summary>
-    /// The 6,000 + 1,000 image subset committed in the repository (data/fashion-mnist-subset): the copy next to
-    /// the running program when it ships one, else found by searching upward for the folder that holds DistGrad.sln.
+    /// The 6,000 + 1,000 image subset committed in the repository (data/fashion-mnist-subset), as the programs that
+    /// ship it (the distgrad tool, coordinator, node-host, a container image) have it: in <c>data/fashion-mnist-subset</c>
+    /// next to the program. Never searched for elsewhere: the full set, or any other, is given by path.
     /// </summary>
     public static string SubsetDirectory
     {
         get
         {
-            // A program that ships the subset (the distgrad tool, coordinator, node-host) has it next to itself.
             var shipped = Path.Combine(AppContext.BaseDirectory, "data", "fashion-mnist-subset");
-            if (File.Exists(Path.Combine(shipped, "train-images-idx3-ubyte.gz")))
-            {
-                return shipped;
-            }
-
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "DistGrad.sln")))
-                {
-                    var subset = Path.Combine(dir.FullName, "data", "fashion-mnist-subset");
-                    return Directory.Exists(subset)
-                        ? subset
-                        : throw new DirectoryNotFoundException($"the repository at {dir.FullName} has no data/fashion-mnist-subset folder");
-                }
-            }
-
-            throw new DirectoryNotFoundException($"no folder holding DistGrad.sln above {AppContext.BaseDirectory}, so the committed Fashion-MNIST subset cannot be found");
+            return File.Exists(Path.Combine(shipped, "train-images-idx3-ubyte.gz"))
+                ? shipped
+                : throw new DirectoryNotFoundException(
+                    $"this program does not ship the Fashion-MNIST subset ({shipped} is missing): import data/FashionMnistSubset.props in its project, or train on --dataset fashion-mnist --data-dir DIR");
         }
     }
 

@@ -10,12 +10,14 @@ public sealed class FashionMnistTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public void SubsetDirectoryIsFoundFromTheTestBinaries()
+    public void SubsetDirectoryIsTheCopyNextToTheProgram()
     {
         var dir = FashionMnist.SubsetDirectory;
-        Assert.True(File.Exists(Path.Combine(dir, "..", "..", "DistGrad.sln")));
-        Assert.True(File.Exists(Path.Combine(dir, "train-images-idx3-ubyte.gz")));
-        Assert.True(File.Exists(Path.Combine(dir, "README.md")));
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "data", "fashion-mnist-subset"), dir);
+        foreach (var name in new[] { "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz" })
+        {
+            Assert.True(File.Exists(Path.Combine(dir, name)), name);
+        }
     }
 
     [Fact]
