@@ -34,6 +34,10 @@ public sealed partial class CoordinatorActor
 
     private bool _checkpointRequested;
 
+    // A stop after a checkpoint (StopAfterCheckpoint): why, and the step whose checkpoint ends the job.
+    private string? _stopReason;
+    private long _stopAfterStep = -1;
+
     /// <summary>
     /// Whether workers write a checkpoint after <paramref name="step"/> (0-based): every N-th step, and the next
     /// step sent after a request (SIGHUP). Called once per step, as its RunStep is sent.
@@ -47,6 +51,11 @@ public sealed partial class CoordinatorActor
 
         var requested = _checkpointRequested;
         _checkpointRequested = false;
+        if (requested && _stopReason != null)
+        {
+            _stopAfterStep = step;
+        }
+
         return requested || (_spec.CheckpointEvery is { } every && (step + 1) % every == 0);
     }
 

@@ -234,10 +234,22 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
             }
 
             // Steps finish in order: a worker's next step needs every worker's all-reduce of this one.
-            while (_step < _totalSteps && Enumerable.Range(0, _spec.WorldSize).All(r => _stepAnswers.ContainsKey((_step, r))))
+            while (_step < _totalSteps && !_ended && Enumerable.Range(0, _spec.WorldSize).All(r => _stepAnswers.ContainsKey((_step, r))))
             {
                 FinishStep();
             }
+        });
+        Receive<StopAfterCheckpoint>(stop =>
+        {
+            if (_stopReason != null || _store == null)
+            {
+                // A second stop signal, or nowhere to write: stop now.
+                Fail($"{stop.Reason} while the coordinator awaited {_awaited}");
+                return;
+            }
+
+            _stopReason = stop.Reason;
+            RequestCheckpoint();
         });
         Common();
     }
@@ -282,8 +294,15 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         }
 
         // A checkpoint that cannot be committed has failed the job: nothing more is recorded or sent.
-        if (answers.Any(a => a.Checkpoint != null) && !CommitCheckpoint(_step + 1, answers))
+        var checkpointed = answers.Any(a => a.Checkpoint != null);
+        if (checkpointed && !CommitCheckpoint(_step + 1, answers))
         {
+            return;
+        }
+
+        if (checkpointed && _stopAfterStep == _step)
+        {
+            Fail($"{_stopReason}: stopped after writing the checkpoint of step {_step + 1} (train --resume on the run directory continues from it)");
             return;
         }
 
@@ -387,6 +406,8 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
             Lost($"timed out after {Seconds(_settings.ActionTimeout(_spec))} awaiting {deadline.Awaited} from {missing}");
         });
         Receive<Abort>(abort => Fail($"{abort.Reason} while the coordinator awaited {_awaited}"));
+        // Before training (or while recovering) there is no step to checkpoint after: stop now.
+        Receive<StopAfterCheckpoint>(stop => Fail($"{stop.Reason} while the coordinator awaited {_awaited}"));
         Receive<CheckpointNow>(_ => RequestCheckpoint());
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<HostCapacity>(_ => { });
@@ -458,6 +479,12 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
 
     /// <summary>Stops the job from outside (a signal): workers are told to stop and the job fails with the reason.</summary>
     public sealed record Abort(string Reason);
+
+    /// <summary>
+    /// Stops the job after a checkpoint (SIGTERM: Kubernetes evicting the pod, a drain): the next step sent writes
+    /// one, and the job ends once it is committed, so a resumed job loses at most the steps already in flight.
+    /// </summary>
+    public sealed record StopAfterCheckpoint(string Reason);
 
     private sealed record Deadline(string Awaited);
 

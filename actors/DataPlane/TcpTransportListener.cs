@@ -75,10 +75,18 @@ public sealed class TcpTransportListener : IAsyncDisposable
 
             if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                var missing = Enumerable.Range(0, worldSize).Where(r => r != rank && sockets[r] is null);
+                var missing = Enumerable.Range(0, worldSize).Where(r => r != rank && sockets[r] is null).ToList();
                 string refused = rejections.IsEmpty ? string.Empty : $"; refused: {string.Join("; ", rejections)}";
+                // The addresses are the ones each rank advertised: a wrong one (NAT, a container's own IP) shows here.
+                var unreached = missing.Where(r => r < rank).Select(r => $"rank {r} at {endpointsByRank[r]} did not answer").ToList();
+                var silent = missing.Where(r => r > rank).ToList();
+                if (silent.Count > 0)
+                {
+                    unreached.Add($"rank(s) {string.Join(", ", silent)} never reached this rank at {endpointsByRank[rank]}");
+                }
+
                 throw new TimeoutException(
-                    $"rank {rank} of job '{jobId}' waited {TransportErrors.Seconds(setupLimit)} s for rank(s) {string.Join(", ", missing)} to connect{refused}");
+                    $"rank {rank} of job '{jobId}' waited {TransportErrors.Seconds(setupLimit)} s for rank(s) {string.Join(", ", missing)} to connect ({string.Join("; ", unreached)}){refused}");
             }
 
             throw;

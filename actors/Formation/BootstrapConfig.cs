@@ -47,15 +47,16 @@ internal static class BootstrapConfig
                 port-name = "{{PortName(network.Discovery) ?? ""}}"
                 required-contact-point-nr = {{network.RequiredContactPoints}}
                 # Nodes of a training job start together: a short stable margin and a fast poll form the cluster in
-                # seconds rather than the defaults' tens of seconds.
-                stable-margin = 1s
-                interval = 500ms
+                # seconds rather than the defaults' tens of seconds (required-contact-point-nr still guards against
+                # forming a cluster before enough nodes are up).
+                stable-margin = 500ms
+                interval = 250ms
               }
               contact-point {
                 fallback-port = {{network.ManagementPort}}
                 # Config endpoints name their own ports (several nodes on one machine use several), so none is filtered out.
                 filter-on-fallback-port = false
-                probe-interval = 1s
+                probe-interval = 500ms
                 probing-failure-timeout = 2s
               }
             }

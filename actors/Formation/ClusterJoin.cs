@@ -12,7 +12,7 @@ namespace DistGrad.Distributed.Formation;
 /// </summary>
 public static class ClusterJoin
 {
-    /// <summary>Starts the management endpoint and Cluster Bootstrap when the discovery needs them.</summary>
+    /// <summary>Starts the management endpoint and Cluster Bootstrap when the discovery needs them (an IOException when the port cannot be had).</summary>
     public static async Task StartAsync(ActorSystem system, NodeNetwork network)
     {
         ArgumentNullException.ThrowIfNull(system);
@@ -22,15 +22,7 @@ public static class ClusterJoin
             return;
         }
 
-        try
-        {
-            await ManagementEndpoint.StartAsync(system, network).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new IOException($"cannot serve Akka.Management on {network.BindHostname ?? network.Hostname}:{network.ManagementPort}: {(e.InnerException ?? e).Message}", e);
-        }
-
+        await ManagementEndpoint.StartAsync(system, network).ConfigureAwait(false);
         await ClusterBootstrap.Get(system).Start().ConfigureAwait(false);
     }
 

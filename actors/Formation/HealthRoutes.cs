@@ -26,6 +26,12 @@ public sealed class HealthRoutes : IManagementRouteProvider
     private static async Task<(bool Healthy, string Reason)> ReadyAsync(ActorSystem system)
     {
         var self = Cluster.Get(system).SelfMember;
+        if (self.Status == MemberStatus.Removed)
+        {
+            // Before its first join a node's own member record reads Removed.
+            return (false, $"{self.Address} has not joined a cluster yet");
+        }
+
         if (self.Status != MemberStatus.Up)
         {
             return (false, $"cluster member {self.Address} is {self.Status}, not Up");

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Http.Dsl;
 using Akka.Management.Dsl;
@@ -15,36 +16,86 @@ namespace DistGrad.Distributed.Formation;
 /// Akka.Management's own <c>Start()</c> cannot run here: Akka.Http.Shim 1.5.73 was built against Ceen.Httpd 0.9.9,
 /// only 0.9.10 is served, and 0.9.10 changed <c>HttpServer.ListenAsync</c>'s endpoint parameter from
 /// <c>IPEndPoint</c> to <c>EndPoint</c> (a MissingMethodException at start). So the same routes, taken from
-/// <c>AkkaManagement.Routes()</c> (which also gives Cluster Bootstrap its own contact point), are served through the
-/// shim's public router on Ceen 0.9.10's listener.
+/// <c>AkkaManagement.Routes()</c> (which also gives Cluster Bootstrap its own contact point), run through the shim's
+/// public router on Ceen's request bridge, and this class owns the listening socket. That also fixes a restart:
+/// Ceen's own listener does not set SO_REUSEADDR, so a node restarted within a minute of answering probes could not
+/// bind its port again (the probes' connections linger in TIME_WAIT on it).
 /// </remarks>
-internal static class ManagementEndpoint
+internal sealed class ManagementEndpoint
 {
-    private static readonly TimeSpan BindCheck = TimeSpan.FromMilliseconds(200);
+    private const int Backlog = 64;
+    private readonly Socket _listener;
+    private readonly HttpServer.InterProcessBridge _bridge;
+    private readonly CancellationTokenSource _stop = new();
+    private long _connections;
 
-    public static async Task StartAsync(ActorSystem system, NodeNetwork network)
+    private ManagementEndpoint(Socket listener, HttpServer.InterProcessBridge bridge)
+    {
+        _listener = listener;
+        _bridge = bridge;
+    }
+
+    public static Task StartAsync(ActorSystem system, NodeNetwork network)
     {
         var bind = DataPlaneAddress.Resolve(network.BindHostname ?? network.Hostname, network.BindHostname != null ? "--bind-hostname" : "--hostname");
         var endpoint = new IPEndPoint(bind, network.ManagementPort);
-        var routes = AkkaManagement.Get(system).Routes();
-        var config = new ServerConfig { Router = new AkkaRouter(system, routes) };
-        var stop = new CancellationTokenSource();
-        var serving = HttpServer.ListenAsync(endpoint, false, config, stop.Token);
-
-        // The listener binds first thing; a port already taken fails the task at once.
-        if (await Task.WhenAny(serving, Task.Delay(BindCheck)).ConfigureAwait(false) == serving)
+        var listener = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
         {
-            stop.Dispose();
-            await serving.ConfigureAwait(false);
-            throw new IOException($"the management endpoint on {endpoint} stopped as it started");
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(endpoint);
+            listener.Listen(Backlog);
+        }
+        catch (SocketException e)
+        {
+            listener.Dispose();
+            throw new IOException($"cannot serve Akka.Management on {endpoint}: {e.Message}", e);
         }
 
+        var routes = AkkaManagement.Get(system).Routes();
+        var bridge = HttpServer.CreateInterProcessBridge(false, new ServerConfig { Router = new AkkaRouter(system, routes) });
+        var server = new ManagementEndpoint(listener, bridge);
+        var accepting = server.AcceptAsync();
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "distgrad-management-endpoint", async () =>
         {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAny(serving, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
-            stop.Dispose();
+            await server._stop.CancelAsync().ConfigureAwait(false);
+            listener.Dispose();
+            bridge.Stop();
+            await Task.WhenAny(accepting, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
             return Akka.Done.Instance;
         });
+        return Task.CompletedTask;
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+
+            _ = ServeAsync(client);
+        }
+    }
+
+    private async Task ServeAsync(Socket client)
+    {
+        var id = Interlocked.Increment(ref _connections).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            await using var stream = new NetworkStream(client, ownsSocket: true);
+            await _bridge.HandleRequestAsync(stream, client.RemoteEndPoint ?? new IPEndPoint(IPAddress.None, 0), id, () => client.Connected).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            // A client that hung up mid-request: nothing to answer.
+        }
     }
 }

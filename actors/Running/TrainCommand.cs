@@ -121,7 +121,14 @@ public static class TrainCommand
             WorkerPlacement.StartRegion(system, DeviceSlots.None, DataPlaneAddress.Loopback, jobs);
             if (options.UseCluster)
             {
-                await ClusterJoin.StartAsync(system, network).ConfigureAwait(false);
+                try
+                {
+                    await ClusterJoin.StartAsync(system, network).ConfigureAwait(false);
+                }
+                catch (IOException e)
+                {
+                    return JobOutcome.Failed(e.Message, 0, 0);
+                }
             }
             if (!options.UseCluster)
             {
@@ -159,12 +166,14 @@ public static class TrainCommand
                 _ = FailIfNotJoined(system, network, completion);
             }
 
-            // SIGTERM or Ctrl+C abort the job: workers are told to stop, the run directory keeps what was written.
-            // A standby that is not running the job just stops.
-            void Abort(PosixSignalContext context)
+            // SIGTERM (Kubernetes evicting the pod, a drain, systemd) stops the job after a checkpoint, within the
+            // grace period, so `train --resume` continues it; a second SIGTERM, or Ctrl+C, aborts at once. Workers are
+            // told to stop and the run directory keeps what was written. A standby that is not running the job just stops.
+            void Stop(PosixSignalContext context)
             {
                 context.Cancel = true;
                 var reason = $"stopped by {context.Signal}";
+                object message = context.Signal == PosixSignal.SIGTERM ? new CoordinatorActor.StopAfterCheckpoint(reason) : new CoordinatorActor.Abort(reason);
                 system.ActorSelection($"/user/{CoordinatorManagerName}/{CoordinatorName}")
                     .Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(2))
                     .ContinueWith(
@@ -172,7 +181,7 @@ public static class TrainCommand
                         {
                             if (identity.IsCompletedSuccessfully && identity.Result.Subject is { } coordinator)
                             {
-                                coordinator.Tell(new CoordinatorActor.Abort(reason));
+                                coordinator.Tell(message);
                             }
                             else
                             {
@@ -190,8 +199,8 @@ public static class TrainCommand
             }
 
             using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, CheckpointOnDemand);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Abort);
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Abort);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             var outcome = await completion.Task.ConfigureAwait(false);
             if (outcome.RanElsewhere)
             {

@@ -42,6 +42,38 @@ public sealed class DataPlaneEndpoint : IDisposable
         throw new IOException($"no free data-plane port in {address.Ports} on {address.Bind} (each worker of a node takes one: widen --data-port)");
     }
 
+    /// <summary>
+    /// Null when peers can plausibly dial the advertised address: it is one of this host's own, or (behind NAT) it
+    /// answers from here. Otherwise what is wrong, so a wrong --hostname fails the job at start, naming the address,
+    /// instead of as a peer's connect timeout.
+    /// </summary>
+    public string? ReachabilityProblem(TimeSpan timeout)
+    {
+        var advertised = IPAddress.Parse(Host);
+        if (IPAddress.IsLoopback(advertised) || IsOwnAddress(advertised))
+        {
+            return null;
+        }
+
+        using var probe = new Socket(advertised.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            using var deadline = new CancellationTokenSource(timeout);
+            probe.ConnectAsync(new IPEndPoint(advertised, Port), deadline.Token).AsTask().GetAwaiter().GetResult();
+            return null;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            var why = e is SocketException s ? s.Message : $"no answer within {timeout.TotalSeconds:0.#} s";
+            return $"it advertises its tensor transport at {Host}:{Port}, an address this host does not have and cannot reach ({why}); give --hostname an address the other nodes reach this one at";
+        }
+    }
+
+    private static bool IsOwnAddress(IPAddress address) =>
+        System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Any(a => a.Address.Equals(address));
+
     /// <summary>Connects to every peer (their endpoints by rank) and returns the job's transport.</summary>
     public ITransport Connect(int rank, IReadOnlyList<string> hosts, IReadOnlyList<int> ports, string jobId, TimeSpan timeout)
     {

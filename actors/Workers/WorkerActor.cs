@@ -83,6 +83,7 @@ public sealed class WorkerActor : ReceiveActor
             try
             {
                 _endpoint = DataPlaneEndpoint.Listen(_dataAddress);
+                problem = _endpoint.ReachabilityProblem(TimeSpan.FromSeconds(3));
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
             {
