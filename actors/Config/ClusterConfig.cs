@@ -25,14 +25,14 @@ public static class ClusterConfig
     {
         ArgumentNullException.ThrowIfNull(network);
         var seeds = network.Discovery == ClusterDiscovery.SeedNodes ? network.SeedNodes : [];
-        var roles = string.Join(", ", new[] { role }.Concat(extraRoles ?? []).Select(Quote));
+        var roles = string.Join(", ", new[] { role }.Concat(extraRoles ?? []).Select(HostAddress.Quote));
         var node = string.Create(CultureInfo.InvariantCulture, $$"""
-            akka.remote.dot-netty.tcp.hostname = {{Quote(network.BindHostname ?? network.Hostname)}}
-            akka.remote.dot-netty.tcp.public-hostname = {{Quote(network.Hostname)}}
+            akka.remote.dot-netty.tcp.hostname = {{HostAddress.Quote(network.BindHostname ?? network.Hostname)}}
+            akka.remote.dot-netty.tcp.public-hostname = {{HostAddress.Quote(network.Hostname)}}
             akka.remote.dot-netty.tcp.port = {{network.BindPort ?? network.Port}}
             akka.remote.dot-netty.tcp.public-port = {{network.Port}}
             akka.cluster.roles = [{{roles}}]
-            akka.cluster.seed-nodes = [{{string.Join(", ", seeds.Select(Quote))}}]
+            akka.cluster.seed-nodes = [{{string.Join(", ", seeds.Select(HostAddress.Quote))}}]
             """);
         var config = ConfigurationFactory.ParseString(node);
         if (overrides != null)
@@ -43,10 +43,6 @@ public static class ClusterConfig
         // A --config file's akka section may tune Cluster Bootstrap and discovery (an API token path, a namespace).
         return (network.UsesBootstrap ? config.WithFallback(BootstrapConfig.For(network)) : config).WithFallback(Base);
     }
-
-    /// <summary>A HOCON string literal.</summary>
-    internal static string Quote(string value) =>
-        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>distgrad.hocon, embedded in this assembly.</summary>
     public static Akka.Configuration.Config Base { get; } = ConfigurationFactory.ParseString(ReadEmbedded());

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Akka.Configuration;
 using Akka.Discovery.KubernetesApi;
-using static DistGrad.Distributed.Config.ClusterConfig;
+using static DistGrad.Distributed.Formation.HostAddress;
 
 namespace DistGrad.Distributed.Formation;
 

@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Http.Dsl;
 using Akka.Management.Dsl;
-using DistGrad.Distributed.Workers;
 using Route = System.ValueTuple<string, Akka.Http.Dsl.HttpModuleBase>;
 
 namespace DistGrad.Distributed.Formation;
@@ -10,8 +9,8 @@ namespace DistGrad.Distributed.Formation;
 /// <summary>
 /// Liveness and readiness on the Akka.Management endpoint (Akka.NET's Akka.Management serves no health checks of
 /// its own; route providers are how it is extended). <c>GET /alive</c>: the ActorSystem runs. <c>GET /ready</c>:
-/// this node is an Up cluster member and, on a worker node, its host actor answers, so a coordinator can place
-/// workers here. 200 with a one-line reason when healthy, 503 with the reason when not.
+/// this node is an Up cluster member and the actors it registered with <see cref="NodeReadiness"/> answer (on a
+/// worker node its host actor, so a coordinator can place workers here). 200 with a one-line reason when healthy, 503 with the reason when not.
 /// </summary>
 public sealed class HealthRoutes : IManagementRouteProvider
 {
@@ -37,23 +36,23 @@ public sealed class HealthRoutes : IManagementRouteProvider
             return (false, $"cluster member {self.Address} is {self.Status}, not Up");
         }
 
-        if (!self.HasRole(Config.ClusterConfig.WorkerRole))
+        foreach (var (path, what) in NodeReadiness.Get(system).Required)
         {
-            return (true, $"member {self.Address} is Up");
+            try
+            {
+                var identity = await system.ActorSelection(path).Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                if (identity.Subject == null)
+                {
+                    return (false, $"{what} is not running");
+                }
+            }
+            catch (Exception e) when (e is TimeoutException or AskTimeoutException or TaskCanceledException)
+            {
+                return (false, $"{what} did not answer within 2 s");
+            }
         }
 
-        try
-        {
-            var identity = await system.ActorSelection("/user/" + WorkerHostActor.Name)
-                .Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-            return identity.Subject == null
-                ? (false, "the worker host actor is not running")
-                : (true, $"member {self.Address} is Up and takes workers");
-        }
-        catch (Exception e) when (e is TimeoutException or AskTimeoutException or TaskCanceledException)
-        {
-            return (false, "the worker host actor did not answer within 2 s");
-        }
+        return (true, NodeReadiness.Get(system).Required.Count == 0 ? $"member {self.Address} is Up" : $"member {self.Address} is Up and takes workers");
     }
 
     /// <summary>One health route: GET only; the answer's status says healthy or not, its body why.</summary>

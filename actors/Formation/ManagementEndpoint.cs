@@ -4,7 +4,6 @@ using Akka.Actor;
 using Akka.Http.Dsl;
 using Akka.Management.Dsl;
 using Ceen.Httpd;
-using DistGrad.Distributed.Workers;
 
 namespace DistGrad.Distributed.Formation;
 
@@ -37,7 +36,7 @@ internal sealed class ManagementEndpoint
 
     public static Task StartAsync(ActorSystem system, NodeNetwork network)
     {
-        var bind = DataPlaneAddress.Resolve(network.BindHostname ?? network.Hostname, network.BindHostname != null ? "--bind-hostname" : "--hostname");
+        var bind = HostAddress.Resolve(network.BindHostname ?? network.Hostname, network.BindHostname != null ? "--bind-hostname" : "--hostname");
         var endpoint = new IPEndPoint(bind, network.ManagementPort);
         var listener = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try

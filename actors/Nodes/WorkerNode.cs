@@ -47,6 +47,7 @@ public sealed class WorkerNode : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(system);
         system.ActorOf(WorkerHostActor.Props(slots, devices), WorkerHostActor.Name);
+        NodeReadiness.Get(system).Require("/user/" + WorkerHostActor.Name, "the worker host actor");
         WorkerPlacement.StartRegion(system, new DeviceSlots(devices), dataPlane, jobs);
     }
 

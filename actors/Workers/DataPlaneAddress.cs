@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using DistGrad.Distributed.Formation;
 
 namespace DistGrad.Distributed.Workers;
@@ -18,37 +17,14 @@ public sealed record DataPlaneAddress(IPAddress Bind, IPAddress Advertised, Port
     public static DataPlaneAddress Of(NodeNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var advertised = Resolve(network.Hostname, "--hostname");
-        var bind = network.BindHostname is { } bindHostname ? Resolve(bindHostname, "--bind-hostname") : advertised;
+        var advertised = HostAddress.Resolve(network.Hostname, "--hostname");
+        var bind = network.BindHostname is { } bindHostname ? HostAddress.Resolve(bindHostname, "--bind-hostname") : advertised;
         if (advertised.Equals(IPAddress.Any) || advertised.Equals(IPAddress.IPv6Any))
         {
             throw new ArgumentException($"--hostname {network.Hostname} is not an address peers can dial; give it this node's own address and --bind-hostname {network.Hostname}");
         }
 
         return new DataPlaneAddress(bind, advertised, network.DataPorts);
-    }
-
-    /// <summary>An IP address as it is, or the first IPv4 (else any) address a hostname resolves to.</summary>
-    public static IPAddress Resolve(string hostname, string option)
-    {
-        if (IPAddress.TryParse(hostname, out var address))
-        {
-            return address;
-        }
-
-        IPAddress[] addresses;
-        try
-        {
-            addresses = Dns.GetHostAddresses(hostname);
-        }
-        catch (SocketException e)
-        {
-            throw new ArgumentException($"{option} '{hostname}' does not resolve: {e.Message}", e);
-        }
-
-        return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
-            ?? addresses.FirstOrDefault()
-            ?? throw new ArgumentException($"{option} '{hostname}' does not resolve to an address");
     }
 
     public override string ToString() =>
