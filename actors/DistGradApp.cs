@@ -36,10 +36,12 @@ public static class DistGradApp
 
         var train = TrainOptionsParser.CreateCommand();
         var worker = WorkerOptionsParser.CreateCommand();
+        var certs = CertsCommand.CreateCommand();
         var root = new RootCommand($"{program}: trains {(catalog.Names.Count == 0 ? "the jobs of --job-assembly" : "the jobs " + string.Join(", ", catalog.Names))} on a DistGrad cluster.")
         {
             train,
             worker,
+            certs,
         };
         var result = root.Parse(args);
         var command = result.CommandResult.Command;
@@ -65,6 +67,11 @@ public static class DistGradApp
         var rest = args.SkipWhile(a => a != command.Name).Skip(1).ToArray();
         try
         {
+            if (command == certs)
+            {
+                return CertsCommand.Run(result, output);
+            }
+
             var sources = ConfigurationSources.Load(result.GetValue<string>("--config"), Environment.GetEnvironmentVariables());
             var all = catalog.With((result.GetValue<string[]>("--job-assembly") ?? []).SelectMany(JobAssembly.Load));
             var printConfig = result.GetValue<bool>("--print-config");
@@ -74,7 +81,7 @@ public static class DistGradApp
                 if (printConfig)
                 {
                     output.WriteLine(TrainOptionsParser.Describe(options));
-                    output.WriteLine(ClusterConfig.For(ClusterConfig.CoordinatorRole, options.Network, overrides: options.AkkaOverrides).GetConfig("akka").ToString(includeFallback: true));
+                    output.WriteLine(ClusterConfig.For(ClusterConfig.CoordinatorRole, options.Network, overrides: options.AkkaOverrides, secure: !options.UseCluster || !options.Tls.Insecure).GetConfig("akka").ToString(includeFallback: true));
                     return 0;
                 }
 
@@ -96,7 +103,7 @@ public static class DistGradApp
 
             if (printConfig)
             {
-                output.WriteLine(ClusterConfig.For(ClusterConfig.WorkerRole, workerOptions.Network, overrides: workerOptions.AkkaOverrides).GetConfig("akka").ToString(includeFallback: true));
+                output.WriteLine(ClusterConfig.For(ClusterConfig.WorkerRole, workerOptions.Network, overrides: workerOptions.AkkaOverrides, secure: !workerOptions.Tls.Insecure).GetConfig("akka").ToString(includeFallback: true));
                 return 0;
             }
 

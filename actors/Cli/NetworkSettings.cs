@@ -75,7 +75,7 @@ internal static class NetworkSettings
     private static string[] SeedNodes(string value)
     {
         var seeds = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var bad = seeds.FirstOrDefault(s => !s.StartsWith("akka.tcp://", StringComparison.Ordinal));
+        var bad = seeds.FirstOrDefault(s => !s.StartsWith("akka.tcp://", StringComparison.Ordinal) && !s.StartsWith("akka.ssl.tcp://", StringComparison.Ordinal));
         return bad == null ? seeds : throw new UsageException($"--seed-nodes: '{bad}' is not an address like akka.tcp://distgrad@HOST:PORT");
     }
 

@@ -1,4 +1,5 @@
 using DistGrad.Distributed.Formation;
+using DistGrad.Distributed.Security;
 
 
 namespace DistGrad.Distributed.Cli;
@@ -19,6 +20,9 @@ public sealed record TrainOptions
 
     /// <summary>Where the coordinator's node listens, what it advertises, and how it finds the cluster.</summary>
     public NodeNetwork Network { get; init; } = new();
+
+    /// <summary>The certificates of the coordinator's node with --cluster (the embedded cluster makes its own).</summary>
+    public TlsFiles Tls { get; init; } = new();
 
     /// <summary>How long to wait for enough worker slots.</summary>
     public TimeSpan WorkerWaitTimeout { get; init; } = TimeSpan.FromSeconds(60);

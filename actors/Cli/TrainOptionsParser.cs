@@ -40,6 +40,7 @@ public static class TrainOptionsParser
         Value("--local-nodes", "N", "worker nodes of the embedded cluster", (o, v) => o with { LocalNodes = Int("--local-nodes", v) }),
         Flag("--cluster", "join a real cluster instead of the embedded one (found as --discovery says)", o => o with { UseCluster = true }),
         .. NetworkSettings.For<TrainOptions>(o => o.Network, (o, n) => o with { Network = n }, "the coordinator's node"),
+        .. TlsSettings.For<TrainOptions>(o => o.Tls, (o, t) => o with { Tls = t }),
         Value("--worker-wait", "SECONDS", "how long to wait for enough worker slots", (o, v) => o with { WorkerWaitTimeout = TimeSpan.FromSeconds(Double("--worker-wait", v)) }),
         Value("--step-timeout", "SECONDS", "longest wait for any worker's answer", (o, v) => o with { Spec = o.Spec with { StepTimeout = TimeSpan.FromSeconds(Double("--step-timeout", v)) } }),
         Value("--out", "DIR", "run directory [runs/<UTC time>]", (o, v) => o with { OutputDirectory = v }),
@@ -145,7 +146,7 @@ public static class TrainOptionsParser
             $"optimizer = {Q(s.Optimizer)}", $"lr = {N(s.LearningRate)}", $"momentum = {N(s.Momentum)}", $"weight-decay = {N(s.WeightDecay)}",
             $"clip-grad-norm = {(s.ClipGradNorm is { } norm ? N(norm) : "null")}", $"clip-norm-type = {(double.IsPositiveInfinity(s.ClipNormType) ? Q("inf") : N(s.ClipNormType))}",
             $"clip-grad-value = {(s.ClipGradValue is { } value ? N(value) : "null")}", $"seed = {s.Seed}", $"local-nodes = {options.LocalNodes}",
-            $"cluster = {options.UseCluster.ToString().ToLowerInvariant()}", .. NetworkLines(options.Network, Q, N), $"worker-wait = {N(options.WorkerWaitTimeout.TotalSeconds)}",
+            $"cluster = {options.UseCluster.ToString().ToLowerInvariant()}", .. NetworkLines(options.Network, Q, N), .. TlsSettings.Lines(options.Tls, Q), $"worker-wait = {N(options.WorkerWaitTimeout.TotalSeconds)}",
             $"step-timeout = {N(s.StepTimeout.TotalSeconds)}", $"out = {(options.OutputDirectory is { } o ? Q(o) : "null")}", $"telemetry = {Q(options.Telemetry)}",
             $"checkpoint-every = {(s.CheckpointEvery is { } every ? every.ToString(CultureInfo.InvariantCulture) : "null")}", $"checkpoint-keep = {s.CheckpointKeep}",
             $"max-restarts = {s.MaxRestarts}", $"standby = {options.Standby.ToString().ToLowerInvariant()}",
@@ -155,7 +156,8 @@ public static class TrainOptionsParser
 
     // Options that only mean something for a real cluster (--hostname and --port also place the embedded one).
     private static readonly string[] NetworkOnly =
-        ["--discovery", "--seed-nodes", "--contact-points", "--required-contact-points", "--pod-label-selector", "--join-timeout", "--bind-hostname", "--bind-port", "--data-port", "--management-port"];
+        ["--discovery", "--seed-nodes", "--contact-points", "--required-contact-points", "--pod-label-selector", "--join-timeout", "--bind-hostname", "--bind-port", "--data-port", "--management-port",
+         "--tls-cert", "--tls-key", "--tls-pkcs12", "--tls-ca", "--insecure"];
 
     /// <summary>The network options as --print-config lines (shared with <c>worker</c>'s).</summary>
     internal static IEnumerable<string> NetworkLines(NodeNetwork n, Func<string, string> q, Func<double, string> number) =>
@@ -171,6 +173,10 @@ public static class TrainOptionsParser
         if (options.UseCluster)
         {
             NetworkSettings.Check(options.Network, "--cluster");
+            if (options.Tls.Problem() is { } tls)
+            {
+                throw new UsageException(tls);
+            }
         }
         else if (Settings.FirstOrDefault(s => s.Given(result) && NetworkOnly.Contains(s.Option.Name)) is { } given)
         {

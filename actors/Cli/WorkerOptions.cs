@@ -1,4 +1,5 @@
 using DistGrad.Distributed.Formation;
+using DistGrad.Distributed.Security;
 
 namespace DistGrad.Distributed.Cli;
 
@@ -7,6 +8,9 @@ public sealed record WorkerOptions
 {
     /// <summary>Where the node listens, what it advertises, and how it finds the cluster.</summary>
     public NodeNetwork Network { get; init; } = new();
+
+    /// <summary>This node's certificates and the CA it trusts, or --insecure.</summary>
+    public TlsFiles Tls { get; init; } = new();
 
     /// <summary>The devices to host a worker on, one worker each, resolved (cpu, cuda:0, …).</summary>
     public string Devices { get; init; } = "cpu";

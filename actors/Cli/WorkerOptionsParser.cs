@@ -8,6 +8,7 @@ public static class WorkerOptionsParser
     private static readonly CommandLineSetting<WorkerOptions>[] Settings =
     [
         .. NetworkSettings.For<WorkerOptions>(o => o.Network, (o, n) => o with { Network = n }, "this node"),
+        .. TlsSettings.For<WorkerOptions>(o => o.Tls, (o, t) => o with { Tls = t }),
         CommandLineSetting<WorkerOptions>.Value("--devices", "LIST", "devices to host a worker on, one each: cpu, cuda:0,cuda:1, ..., or auto (every CUDA device, else one CPU worker) [cpu]", (o, v) => o with { Devices = ResolveDevices(v) }),
         CommandLineSetting<WorkerOptions>.Value("--telemetry", "none|console|otlp", "exporter for this node's DistGrad.* spans and metrics [none]", (o, v) => o with { Telemetry = TrainOptionsParser.OneOf("--telemetry", v, "none", "console", "otlp") }),
         CommandLineSetting<WorkerOptions>.Value("--otlp-endpoint", "URL", "OTLP collector (with --telemetry otlp) [http://localhost:4317]", (o, v) => o with { OtlpEndpoint = v }),
@@ -53,6 +54,11 @@ public static class WorkerOptionsParser
         }
 
         NetworkSettings.Check(options.Network, "worker");
+        if (options.Tls.Problem() is { } tls)
+        {
+            throw new UsageException(tls);
+        }
+
         return options;
     }
 

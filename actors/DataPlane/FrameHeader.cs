@@ -22,7 +22,8 @@ internal readonly record struct FrameHeader(long Tag, int MessageLength, int Fra
         BinaryPrimitives.WriteInt32LittleEndian(destination[12..], FrameLength);
     }
 
-    public static FrameHeader Read(ReadOnlySequence<byte> source)
+    /// <summary>Parses a header; throws <see cref="InvalidDataException"/> for one that is malformed or announces a message over <paramref name="maxMessageBytes"/>.</summary>
+    public static FrameHeader Read(ReadOnlySequence<byte> source, int maxMessageBytes)
     {
         Span<byte> bytes = stackalloc byte[Size];
         source.Slice(0, Size).CopyTo(bytes);
@@ -33,6 +34,11 @@ internal readonly record struct FrameHeader(long Tag, int MessageLength, int Fra
         if (header.MessageLength < 0 || header.FrameLength < 0 || header.FrameLength > MaxPayload || header.FrameLength > header.MessageLength)
         {
             throw new InvalidDataException($"malformed frame header: tag {header.Tag}, message {header.MessageLength} bytes, frame {header.FrameLength} bytes");
+        }
+
+        if (header.MessageLength > maxMessageBytes)
+        {
+            throw new InvalidDataException($"a frame of tag {header.Tag} announces a message of {header.MessageLength} bytes, over this job's cap of {maxMessageBytes} bytes");
         }
 
         return header;

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Net.Sockets;
 using System.Text;
 
 namespace DistGrad.Distributed.DataPlane;
@@ -17,7 +16,7 @@ internal static class TcpHandshake
 
     public readonly record struct Hello(int WorldSize, int FromRank, int ToRank, string JobId);
 
-    public static async Task SendHelloAsync(NetworkStream stream, Hello hello, CancellationToken cancellationToken)
+    public static async Task SendHelloAsync(Stream stream, Hello hello, CancellationToken cancellationToken)
     {
         byte[] job = Encoding.UTF8.GetBytes(hello.JobId);
         if (job.Length > MaxJobIdBytes)
@@ -36,7 +35,7 @@ internal static class TcpHandshake
     }
 
     /// <summary>Reads a hello; throws <see cref="InvalidDataException"/> when the peer does not speak this protocol.</summary>
-    public static async Task<Hello> ReadHelloAsync(NetworkStream stream, CancellationToken cancellationToken)
+    public static async Task<Hello> ReadHelloAsync(Stream stream, CancellationToken cancellationToken)
     {
         byte[] fixedPart = new byte[20];
         await stream.ReadExactlyAsync(fixedPart, cancellationToken).ConfigureAwait(false);
@@ -86,7 +85,7 @@ internal static class TcpHandshake
         return null;
     }
 
-    public static async Task SendReplyAsync(NetworkStream stream, string? rejection, CancellationToken cancellationToken)
+    public static async Task SendReplyAsync(Stream stream, string? rejection, CancellationToken cancellationToken)
     {
         byte[] reason = Encoding.UTF8.GetBytes(rejection ?? string.Empty);
         int length = Math.Min(reason.Length, MaxReasonBytes);
@@ -98,7 +97,7 @@ internal static class TcpHandshake
     }
 
     /// <summary>Null when the peer accepted; otherwise its reason.</summary>
-    public static async Task<string?> ReadReplyAsync(NetworkStream stream, CancellationToken cancellationToken)
+    public static async Task<string?> ReadReplyAsync(Stream stream, CancellationToken cancellationToken)
     {
         byte[] fixedPart = new byte[5];
         await stream.ReadExactlyAsync(fixedPart, cancellationToken).ConfigureAwait(false);

@@ -18,25 +18,33 @@ internal sealed class TcpPeerConnection : IAsyncDisposable
     private const int InlinePayloadLimit = 64 * 1024;
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly int _rank;
     private readonly TimeSpan _timeout;
+    private readonly int _maxMessageBytes;
     private readonly Task _readLoop;
     private CancellationTokenSource _sendDeadline = new();
     private volatile Exception? _broken;
     private volatile bool _disposing;
 
-    public TcpPeerConnection(Socket socket, int rank, int peer, TimeSpan timeout)
+    /// <param name="socket">The connected socket (shut down when the connection breaks).</param>
+    /// <param name="stream">The socket's bytes after the handshake: a <see cref="NetworkStream"/>, or TLS over one.</param>
+    /// <param name="rank">This rank.</param>
+    /// <param name="peer">The rank at the other end.</param>
+    /// <param name="timeout">For each send.</param>
+    /// <param name="maxMessageBytes">The largest message <paramref name="peer"/> may announce.</param>
+    public TcpPeerConnection(Socket socket, Stream stream, int rank, int peer, TimeSpan timeout, int maxMessageBytes)
     {
         _socket = socket;
         _rank = rank;
         Peer = peer;
         _timeout = timeout;
+        _maxMessageBytes = maxMessageBytes;
         Inbox = new PeerInbox(rank, peer, timeout);
-        _stream = new NetworkStream(socket, ownsSocket: false);
+        _stream = stream;
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: ReadBufferSize / 4, leaveOpen: true));
         _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
         _readLoop = Task.Run(ReadLoopAsync);
@@ -148,7 +156,7 @@ internal sealed class TcpPeerConnection : IAsyncDisposable
                             break;
                         }
 
-                        var header = FrameHeader.Read(buffer);
+                        var header = FrameHeader.Read(buffer, _maxMessageBytes);
                         buffer = buffer.Slice(FrameHeader.Size);
                         current = StartFrame(current, header);
                         frameRemaining = header.FrameLength;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using DistGrad.Distributed.Security;
 
 namespace DistGrad.Distributed.DataPlane;
 
@@ -46,36 +47,40 @@ public sealed class TcpTransportListener : IAsyncDisposable
     /// <param name="setupTimeout">For the setup alone, when it should differ from the transport's per-message deadline.</param>
     /// <exception cref="TimeoutException">Some rank did not connect in time; the message names it and any connection that was refused.</exception>
     /// <exception cref="TransportHandshakeException">A lower rank refused this rank's connection; the message says why.</exception>
-    public async Task<ITransport> ConnectAsync(int rank, IReadOnlyList<IPEndPoint> endpointsByRank, string jobId, TimeSpan timeout, CancellationToken cancellationToken = default, TimeSpan? setupTimeout = null)
+    /// <param name="options">The message cap, TLS and where refusals are logged; null: <see cref="TcpTransportOptions.Plain"/>.</param>
+    public async Task<ITransport> ConnectAsync(
+        int rank, IReadOnlyList<IPEndPoint> endpointsByRank, string jobId, TimeSpan timeout, CancellationToken cancellationToken = default, TimeSpan? setupTimeout = null,
+        TcpTransportOptions? options = null)
     {
+        options ??= TcpTransportOptions.Plain;
         var setupLimit = setupTimeout ?? timeout;
         int worldSize = endpointsByRank.Count;
         ArgumentOutOfRangeException.ThrowIfNegative(rank);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(rank, worldSize);
-        var sockets = new Socket?[worldSize];
+        var links = new PeerLink?[worldSize];
         var rejections = new ConcurrentQueue<string>();
         using var setup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         setup.CancelAfter(setupLimit);
         try
         {
-            var work = new List<Task> { AcceptHigherRanksAsync(rank, worldSize, jobId, sockets, rejections, setup.Token) };
+            var work = new List<Task> { AcceptHigherRanksAsync(rank, worldSize, jobId, links, rejections, options, setup.Token) };
             for (int peer = 0; peer < rank; peer++)
             {
-                work.Add(ConnectToLowerRankAsync(rank, peer, endpointsByRank[peer], worldSize, jobId, sockets, setup.Token));
+                work.Add(ConnectToLowerRankAsync(rank, peer, endpointsByRank[peer], worldSize, jobId, links, options.Tls, setup.Token));
             }
 
             await WhenAllOrFirstFailure(work, setup).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            foreach (var socket in sockets)
+            foreach (var link in links)
             {
-                socket?.Dispose();
+                link?.Dispose();
             }
 
             if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                var missing = Enumerable.Range(0, worldSize).Where(r => r != rank && sockets[r] is null).ToList();
+                var missing = Enumerable.Range(0, worldSize).Where(r => r != rank && links[r] is null).ToList();
                 string refused = rejections.IsEmpty ? string.Empty : $"; refused: {string.Join("; ", rejections)}";
                 // The addresses are the ones each rank advertised: a wrong one (NAT, a container's own IP) shows here.
                 var unreached = missing.Where(r => r < rank).Select(r => $"rank {r} at {endpointsByRank[r]} did not answer").ToList();
@@ -99,7 +104,7 @@ public sealed class TcpTransportListener : IAsyncDisposable
         var peers = new TcpPeerConnection?[worldSize];
         for (int peer = 0; peer < worldSize; peer++)
         {
-            peers[peer] = peer == rank ? null : new TcpPeerConnection(sockets[peer]!, rank, peer, timeout);
+            peers[peer] = peer == rank ? null : new TcpPeerConnection(links[peer]!.Socket, links[peer]!.Stream, rank, peer, timeout, options.MaxMessageBytes);
         }
 
         return new TcpTransport(rank, peers);
@@ -129,23 +134,24 @@ public sealed class TcpTransportListener : IAsyncDisposable
         }
     }
 
-    private static async Task ConnectToLowerRankAsync(int rank, int peer, IPEndPoint endpoint, int worldSize, string jobId, Socket?[] sockets, CancellationToken cancellationToken)
+    private static async Task ConnectToLowerRankAsync(int rank, int peer, IPEndPoint endpoint, int worldSize, string jobId, PeerLink?[] links, NodeCertificates? tls, CancellationToken cancellationToken)
     {
         while (true)
         {
             var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            Stream? stream = null;
             try
             {
                 TcpTransport.Tune(socket);
                 await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
-                await using var stream = new NetworkStream(socket, ownsSocket: false);
+                stream = await ConnectionSecurity.ConnectAsync(socket, tls, cancellationToken).ConfigureAwait(false);
                 await TcpHandshake.SendHelloAsync(stream, new TcpHandshake.Hello(worldSize, rank, peer, jobId), cancellationToken).ConfigureAwait(false);
                 if (await TcpHandshake.ReadReplyAsync(stream, cancellationToken).ConfigureAwait(false) is { } refusal)
                 {
                     throw new TransportHandshakeException($"rank {peer} at {endpoint} refused rank {rank} of job '{jobId}': {refusal}");
                 }
 
-                sockets[peer] = socket;
+                links[peer] = new PeerLink(socket, stream);
                 return;
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
@@ -154,15 +160,25 @@ public sealed class TcpTransportListener : IAsyncDisposable
                 socket.Dispose();
                 await Task.Delay(ConnectRetryDelay, cancellationToken).ConfigureAwait(false);
             }
+            catch (TransportHandshakeException e) when (stream is null)
+            {
+                socket.Dispose();
+                throw new TransportHandshakeException($"rank {rank} of job '{jobId}' could not open a secure connection to rank {peer} at {endpoint}: {e.Message}");
+            }
             catch
             {
+                if (stream is not null)
+                {
+                    await stream.DisposeAsync().ConfigureAwait(false);
+                }
+
                 socket.Dispose();
                 throw;
             }
         }
     }
 
-    private async Task AcceptHigherRanksAsync(int rank, int worldSize, string jobId, Socket?[] sockets, ConcurrentQueue<string> rejections, CancellationToken cancellationToken)
+    private async Task AcceptHigherRanksAsync(int rank, int worldSize, string jobId, PeerLink?[] links, ConcurrentQueue<string> rejections, TcpTransportOptions options, CancellationToken cancellationToken)
     {
         int expected = worldSize - 1 - rank;
         if (expected == 0)
@@ -204,22 +220,25 @@ public sealed class TcpTransportListener : IAsyncDisposable
         async Task HandshakeAsync(Socket socket)
         {
             int claimed = -1;
+            string remote = TryRemote(socket);
+            Stream? stream = null;
             try
             {
                 TcpTransport.Tune(socket);
-                await using var stream = new NetworkStream(socket, ownsSocket: false);
+                stream = await ConnectionSecurity.AcceptAsync(socket, options.Tls, stopAccepting.Token).ConfigureAwait(false);
                 var hello = await TcpHandshake.ReadHelloAsync(stream, stopAccepting.Token).ConfigureAwait(false);
                 string? refusal = TcpHandshake.Validate(hello, rank, worldSize, jobId);
+                var link = new PeerLink(socket, stream);
                 lock (gate)
                 {
-                    if (refusal is null && sockets[hello.FromRank] is not null)
+                    if (refusal is null && links[hello.FromRank] is not null)
                     {
                         refusal = $"rank {hello.FromRank} is already connected to rank {rank}";
                     }
 
                     if (refusal is null)
                     {
-                        sockets[hello.FromRank] = socket;
+                        links[hello.FromRank] = link;
                         claimed = hello.FromRank;
                     }
                 }
@@ -227,8 +246,8 @@ public sealed class TcpTransportListener : IAsyncDisposable
                 await TcpHandshake.SendReplyAsync(stream, refusal, stopAccepting.Token).ConfigureAwait(false);
                 if (refusal is not null)
                 {
-                    rejections.Enqueue($"{socket.RemoteEndPoint}: {refusal}");
-                    socket.Dispose();
+                    Refuse(remote, refusal);
+                    link.Dispose();
                     return;
                 }
 
@@ -242,15 +261,26 @@ public sealed class TcpTransportListener : IAsyncDisposable
                 lock (gate)
                 {
                     // A peer that vanished before hearing our answer must be able to connect again.
-                    if (claimed >= 0 && sockets[claimed] == socket)
+                    if (claimed >= 0 && links[claimed]?.Socket == socket)
                     {
-                        sockets[claimed] = null;
+                        links[claimed] = null;
                     }
                 }
 
-                rejections.Enqueue($"{TryRemote(socket)}: {e.Message}");
+                if (e is not OperationCanceledException)
+                {
+                    Refuse(remote, e is EndOfStreamException ? "it closed the connection before finishing the handshake" : e.Message);
+                }
+
+                stream?.Dispose();
                 socket.Dispose();
             }
+        }
+
+        void Refuse(string remote, string why)
+        {
+            rejections.Enqueue($"{remote}: {why}");
+            options.LogRefusal?.Invoke($"data plane of rank {rank} (job '{jobId}') refused a connection from {remote}: {why}");
         }
     }
 

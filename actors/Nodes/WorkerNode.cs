@@ -3,6 +3,7 @@ using Akka.Cluster;
 using DistGrad.Distributed.Config;
 using DistGrad.Distributed.Formation;
 using DistGrad.Distributed.Placement;
+using DistGrad.Distributed.Security;
 using DistGrad.Distributed.Workers;
 
 namespace DistGrad.Distributed.Nodes;
@@ -25,21 +26,22 @@ public sealed class WorkerNode : IAsyncDisposable
     /// <summary>
     /// Starts a node placed as <paramref name="network"/> says, offering <paramref name="slots"/> worker slots on
     /// <paramref name="devices"/> for the jobs in <paramref name="jobs"/> (a coordinator starting a job this node lacks
-    /// fails at once); <paramref name="overrides"/> go over the embedded cluster configuration.
+    /// fails at once); <paramref name="overrides"/> go over the embedded cluster configuration. With <paramref name="tls"/>
+    /// the node speaks mutual TLS on Akka.Remote and its workers' data plane.
     /// </summary>
-    public static WorkerNode Start(NodeNetwork network, int slots, string devices, JobCatalog jobs, Akka.Configuration.Config? overrides = null)
+    public static WorkerNode Start(NodeNetwork network, int slots, string devices, JobCatalog jobs, Akka.Configuration.Config? overrides = null, NodeCertificates? tls = null)
     {
-        var system = ActorSystem.Create(ClusterConfig.SystemName, Configuration(network, slots, overrides));
+        var system = NodeSystem.Create(Configuration(network, slots, overrides, secure: tls != null), tls);
         StartActors(system, DataPlaneAddress.Of(network), slots, devices, jobs);
         return new WorkerNode(system);
     }
 
     /// <summary>A worker node's Akka configuration: role <c>worker</c>, its addresses and discovery, its slot count.</summary>
-    public static Akka.Configuration.Config Configuration(NodeNetwork network, int slots, Akka.Configuration.Config? overrides = null)
+    public static Akka.Configuration.Config Configuration(NodeNetwork network, int slots, Akka.Configuration.Config? overrides = null, bool secure = false)
     {
         // The slot count travels in the node's roles, where the placement strategy reads it.
         var roles = new[] { SlotAllocationStrategy.SlotsRolePrefix + slots.ToString(global::System.Globalization.CultureInfo.InvariantCulture) };
-        return ClusterConfig.For(ClusterConfig.WorkerRole, network, roles, overrides);
+        return ClusterConfig.For(ClusterConfig.WorkerRole, network, roles, overrides, secure);
     }
 
     /// <summary>What a worker node runs on its ActorSystem: the host actor (capacity) and the worker shard region.</summary>

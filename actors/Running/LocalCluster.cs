@@ -1,5 +1,6 @@
 using DistGrad.Distributed.Formation;
 using DistGrad.Distributed.Nodes;
+using DistGrad.Distributed.Security;
 using Akka.Actor;
 using DistGrad.Distributed.Workers;
 
@@ -17,14 +18,16 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>
     /// Starts <paramref name="nodes"/> worker nodes with <paramref name="slotsPerNode"/> slots each, joining
     /// <paramref name="seed"/>; slot j of node i gets device (i + nodes·j) mod |devices|, so devices spread over nodes.
+    /// With <paramref name="tls"/> (the coordinator's node's certificates) every node speaks mutual TLS, as a real cluster does.
     /// </summary>
-    public static LocalCluster Start(int nodes, int slotsPerNode, Address seed, IReadOnlyList<Device> devices, JobCatalog jobs, Akka.Configuration.Config? overrides = null)
+    public static LocalCluster Start(
+        int nodes, int slotsPerNode, Address seed, IReadOnlyList<Device> devices, JobCatalog jobs, Akka.Configuration.Config? overrides = null, NodeCertificates? tls = null)
     {
         var cluster = new LocalCluster();
         for (var i = 0; i < nodes; i++)
         {
             var own = Enumerable.Range(0, slotsPerNode).Select(j => devices[(i + (nodes * j)) % devices.Count]);
-            var node = WorkerNode.Start(new NodeNetwork(), slotsPerNode, string.Join(",", own), jobs, overrides);
+            var node = WorkerNode.Start(new NodeNetwork(), slotsPerNode, string.Join(",", own), jobs, overrides, tls);
             node.Join(seed);
             cluster._nodes.Add(node);
         }

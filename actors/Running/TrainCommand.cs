@@ -9,6 +9,7 @@ using DistGrad.Distributed.Formation;
 using DistGrad.Distributed.Workers;
 using DistGrad.Distributed.Pipeline;
 using DistGrad.Distributed.Placement;
+using DistGrad.Distributed.Security;
 using DistGrad.Distributed.Telemetry;
 using DistGrad.Distributed.Cli;
 using DistGrad.Distributed.Coordination;
@@ -104,10 +105,27 @@ public static class TrainCommand
         // after the run directory: the job's coordinator is a cluster singleton among them.
         var jobRole = JobRole(run.Path);
         var network = options.UseCluster ? options.Network : new NodeNetwork { Hostname = options.Network.Hostname, Port = options.Network.Port };
+        // A real cluster runs on the certificates the user gave (or --insecure); the embedded one makes its own, so the
+        // same TLS code path runs everywhere.
+        NodeCertificates? tls;
+        try
+        {
+            tls = options.UseCluster ? options.Tls.Load(Environment.GetEnvironmentVariable) : NodeCertificates.Ephemeral();
+        }
+        catch (CertificateProblemException e)
+        {
+            return JobOutcome.Failed(e.Message, 0, 0);
+        }
+
+        if (tls is null)
+        {
+            progress.OnPhase("warning: --insecure: Akka.Remote and the tensor transport run without TLS; anyone who reaches this node's ports can join the cluster or feed it tensors");
+        }
+
         ActorSystem system;
         try
         {
-            system = ActorSystem.Create(ClusterConfig.SystemName, ClusterConfig.For(ClusterConfig.CoordinatorRole, network, [jobRole], options.AkkaOverrides));
+            system = NodeSystem.Create(ClusterConfig.For(ClusterConfig.CoordinatorRole, network, [jobRole], options.AkkaOverrides, secure: tls != null), tls);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -134,7 +152,7 @@ public static class TrainCommand
             {
                 cluster.Join(cluster.SelfAddress);
                 var slotsPerNode = (job.WorldSize + options.LocalNodes - 1) / options.LocalNodes;
-                local = LocalCluster.Start(options.LocalNodes, slotsPerNode, cluster.SelfAddress, options.Devices, jobs, options.AkkaOverrides);
+                local = LocalCluster.Start(options.LocalNodes, slotsPerNode, cluster.SelfAddress, options.Devices, jobs, options.AkkaOverrides, tls);
                 watcher?.Attach(local);
             }
 

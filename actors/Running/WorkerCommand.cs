@@ -5,6 +5,7 @@ using DistGrad.Distributed.Cli;
 using DistGrad.Distributed.Config;
 using DistGrad.Distributed.Formation;
 using DistGrad.Distributed.Nodes;
+using DistGrad.Distributed.Security;
 using DistGrad.Distributed.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -28,12 +29,14 @@ public static class WorkerCommand
         var report = new NodeReport(jobs, options, output, error);
         // Resolved before the host starts: a hostname that does not resolve is a one-line error, not a failed actor.
         var dataPlane = DataPlaneAddress.Of(options.Network);
+        var tls = TlsSettings.Load(options.Tls, "worker", error);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // Akka's own log goes to stderr through DistGradLogger (distgrad.hocon); the host adds no second logger.
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddAkka(ClusterConfig.SystemName, akka => akka
-            .AddHocon(WorkerNode.Configuration(options.Network, options.Slots, options.AkkaOverrides), HoconAddMode.Prepend)
+            .AddHocon(WorkerNode.Configuration(options.Network, options.Slots, options.AkkaOverrides, secure: tls != null), HoconAddMode.Prepend)
+            .AddSetups(NodeTls.Setups(tls))
             .WithActors((system, _) =>
             {
                 WorkerNode.StartActors(system, dataPlane, options.Slots, options.Devices, jobs);

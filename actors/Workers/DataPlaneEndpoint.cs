@@ -75,10 +75,12 @@ public sealed class DataPlaneEndpoint : IDisposable
             .Any(a => a.Address.Equals(address));
 
     /// <summary>Connects to every peer (their endpoints by rank) and returns the job's transport.</summary>
-    public ITransport Connect(int rank, IReadOnlyList<string> hosts, IReadOnlyList<int> ports, string jobId, TimeSpan timeout)
+    public ITransport Connect(int rank, IReadOnlyList<string> hosts, IReadOnlyList<int> ports, string jobId, TimeSpan timeout, TcpTransportOptions options)
     {
+        ArgumentNullException.ThrowIfNull(hosts);
+        ArgumentNullException.ThrowIfNull(ports);
         var endpoints = hosts.Select((h, i) => new IPEndPoint(IPAddress.Parse(h), ports[i])).ToArray();
-        return _listener.ConnectAsync(rank, endpoints, jobId, timeout).GetAwaiter().GetResult();
+        return _listener.ConnectAsync(rank, endpoints, jobId, timeout, options: options).GetAwaiter().GetResult();
     }
 
     public void Dispose() => _listener.DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -2,6 +2,8 @@ using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using DistGrad.Distributed.Checkpoints;
+using DistGrad.Distributed.DataPlane;
+using DistGrad.Distributed.Security;
 using DistGrad.Distributed.Messages;
 using DistGrad.Distributed.Training;
 using DistGrad.Serialization;
@@ -123,12 +125,15 @@ public sealed class WorkerActor : ReceiveActor
         }
 
         var endpoint = _endpoint!;
+        // The node's own certificates secure the data plane too; strangers are logged here, on the node they tried.
+        var log = _log;
+        var security = new TcpTransportOptions { Tls = NodeTls.Of(Context.System), LogRefusal = line => log.Warning("{0}", line) };
         WorkerSession? opened = null;
         Run(
             "ConnectPeers",
             () =>
             {
-                opened = WorkerSession.Open(_job, _spec, _rank, _device, endpoint, message.Hosts, message.Ports, _jobId, message.Schedule);
+                opened = WorkerSession.Open(_job, _spec, _rank, _device, endpoint, message.Hosts, message.Ports, _jobId, security, message.Schedule);
                 if (message.RestoreStep is { } step)
                 {
                     var store = new CheckpointStore(message.RestoreDirectory ?? throw new ArgumentException("ConnectPeers names a step to restore but no checkpoint directory"));

@@ -20,15 +20,20 @@ public sealed class WorkerSession : IDisposable
 
     public ReplicaTrainer Trainer { get; }
 
-    /// <summary>Connects the data plane to every peer, builds the trainer and syncs parameters from rank 0.</summary>
+    /// <summary>
+    /// Connects the data plane to every peer (with <paramref name="security"/>'s TLS and refusal log, and this job's
+    /// message cap), builds the trainer and syncs parameters from rank 0.
+    /// </summary>
     public static WorkerSession Open(
         TrainingJob job, JobSpec spec, int rank, Device device, DataPlaneEndpoint endpoint, IReadOnlyList<string> hosts, IReadOnlyList<int> ports, string jobId,
-        PipelineSchedule? schedule = null)
+        TcpTransportOptions security, PipelineSchedule? schedule = null)
     {
-        var transport = endpoint.Connect(rank, hosts, ports, jobId, spec.StepTimeout);
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var train = job.TrainingData(new JobContext(spec, rank, device));
+        var transport = endpoint.Connect(rank, hosts, ports, jobId, spec.StepTimeout, security with { MaxMessageBytes = MessageCap.Of(job, spec, train) });
         try
         {
-            var train = job.TrainingData(new JobContext(spec, rank, device));
             return new WorkerSession(transport, CreateTrainer(job, spec, rank, transport, train, device: device, schedule: schedule));
         }
         catch

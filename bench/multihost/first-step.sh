@@ -35,6 +35,10 @@ for i in 0 1 2 3; do
   ip -n "${id}h$i" link set lo up
 done
 
+# Mutual TLS, as every cluster node runs it: one CA and one node certificate that all four nodes present.
+dotnet "$coordinator" certs --out "$work/tls" >/dev/null
+tls=(--tls-cert "$work/tls/tls.crt" --tls-key "$work/tls/tls.key" --tls-ca "$work/tls/ca.crt")
+
 contact_points="10.232.0.1:8558,10.232.0.2:8558,10.232.0.3:8558,10.232.0.4:8558"
 job=(--steps 3 --batch-size 48 --data-parallel 3 --no-eval)
 
@@ -49,16 +53,16 @@ run_once() {
     if [[ $method == config ]]; then
       discovery=(--discovery config --contact-points "$contact_points" --required-contact-points 4)
     else
-      discovery=(--seed-nodes akka.tcp://distgrad@10.232.0.1:4053)
+      discovery=(--seed-nodes akka.ssl.tcp://distgrad@10.232.0.1:4053)
     fi
-    ip netns exec "${id}h$i" dotnet "$node_host" "${discovery[@]}" --hostname "10.232.0.$((i + 1))" --port 4053 >"$out/w$i.log" 2>&1 &
+    ip netns exec "${id}h$i" dotnet "$node_host" "${discovery[@]}" "${tls[@]}" --hostname "10.232.0.$((i + 1))" --port 4053 >"$out/w$i.log" 2>&1 &
   done
   if [[ $method == config ]]; then
     discovery=(--discovery config --contact-points "$contact_points" --required-contact-points 4)
   else
-    discovery=(--seed-nodes akka.tcp://distgrad@10.232.0.1:4053)
+    discovery=(--seed-nodes akka.ssl.tcp://distgrad@10.232.0.1:4053)
   fi
-  ip netns exec "${id}h0" dotnet "$coordinator" train --cluster "${discovery[@]}" --hostname 10.232.0.1 --port 4053 \
+  ip netns exec "${id}h0" dotnet "$coordinator" train --cluster "${discovery[@]}" "${tls[@]}" --hostname 10.232.0.1 --port 4053 \
     --out "$out/run" "${job[@]}" 2>&1 | while IFS= read -r line; do
       if [[ $line == *"step 1/"* ]]; then echo "$(date +%s.%N)" > "$out/first"; fi
       echo "$line" >> "$out/coordinator.log"

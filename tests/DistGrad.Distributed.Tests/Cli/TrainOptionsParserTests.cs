@@ -1,4 +1,5 @@
 using DistGrad.Distributed.Cli;
+using DistGrad.Distributed.Security;
 
 namespace DistGrad.Distributed.Tests.Cli;
 
@@ -36,6 +37,17 @@ public class TrainOptionsParserTests
         Assert.Equal(9, o.Spec.Seed);
     }
 
+    [Fact]
+    public void A_cluster_coordinator_takes_its_TLS_files_or_insecure()
+    {
+        var o = TrainOptionsParser.Parse(["--cluster", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:4053", "--tls-cert", "node.crt", "--tls-key", "node.key", "--tls-ca", "ca.crt"]);
+        Assert.Equal(new TlsFiles { Certificate = "node.crt", Key = "node.key", Authority = "ca.crt" }, o.Tls);
+
+        var insecure = TrainOptionsParser.Parse(["--cluster", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:4053", "--insecure"]);
+        Assert.True(insecure.Tls.Insecure);
+        Assert.Null(insecure.Tls.Problem());
+    }
+
     [Theory]
     [InlineData("Unrecognized command or argument '--frobnicate'", "--frobnicate")]
     [InlineData("Required argument missing for option: '--batch-size'", "--batch-size")]
@@ -53,7 +65,15 @@ public class TrainOptionsParserTests
     [InlineData("--clip-grad-norm must be a positive number, got -1", "--clip-grad-norm", "-1")]
     [InlineData("--data-dir '/nonexistent/fashion' does not exist", "--dataset", "fashion-mnist", "--data-dir", "/nonexistent/fashion")]
     [InlineData("--devices: unknown device \"tpu\"", "--devices", "tpu")]
-    [InlineData("--devices places the embedded cluster's workers", "--cluster", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:4053", "--devices", "cpu")]
+    [InlineData("--devices places the embedded cluster's workers", "--cluster", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:4053", "--insecure", "--devices", "cpu")]
+    [InlineData("a cluster node runs mutual TLS: give --tls-cert and --tls-key (or --tls-pkcs12) and --tls-ca", "--cluster", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:4053")]
+    [InlineData("--tls-cert needs --tls-key", "--cluster", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:4053", "--tls-cert", "node.crt", "--tls-ca", "ca.crt")]
+    [InlineData("--tls-key needs --tls-cert", "--cluster", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:4053", "--tls-key", "node.key", "--tls-ca", "ca.crt")]
+    [InlineData("--tls-ca is missing", "--cluster", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:4053", "--tls-cert", "node.crt", "--tls-key", "node.key")]
+    [InlineData("give --tls-pkcs12 or --tls-cert with --tls-key, not both", "--cluster", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:4053", "--tls-pkcs12", "node.p12", "--tls-cert", "node.crt", "--tls-ca", "ca.crt")]
+    [InlineData("--insecure turns TLS off, so it cannot be given with", "--cluster", "--seed-nodes", "akka.tcp://distgrad@127.0.0.1:4053", "--insecure", "--tls-ca", "ca.crt")]
+    [InlineData("--tls-cert is only used with --cluster", "--tls-cert", "node.crt")]
+    [InlineData("--insecure is only used with --cluster", "--insecure")]
     public void Bad_input_gets_one_line_naming_the_problem(string expected, params string[] args)
     {
         var e = Assert.Throws<UsageException>(() => TrainOptionsParser.Parse(args));

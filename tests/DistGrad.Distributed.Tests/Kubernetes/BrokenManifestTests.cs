@@ -66,6 +66,21 @@ public class BrokenManifestTests
         Assert.Contains(JobLayoutChecks.Problems(manifests), p => p.Contains("does not train what the coordinator trains", StringComparison.Ordinal));
     }
 
+    [RequiresProgramFact(Overlays.Kubectl, Overlays.KubectlPackage)]
+    public void A_required_Secret_that_no_one_creates_is_reported()
+    {
+        var manifests = Overlays.Load("cpu");
+        Assert.Empty(VolumeChecks.Problems(manifests));
+        var tls = manifests.Named<V1StatefulSet>("distgrad-worker").Spec.Template.Spec.Volumes.Single(v => v.Secret != null).Secret;
+
+        tls.SecretName = "distgrad-certs";
+        Assert.Contains(VolumeChecks.Problems(manifests), p => p.Contains("needs Secret 'distgrad-certs', which neither these manifests nor the README", StringComparison.Ordinal));
+
+        tls.SecretName = "distgrad-tls";
+        tls.Items = [new V1KeyToPath { Key = "tls.pem", Path = "tls.crt" }];
+        Assert.Contains(VolumeChecks.Problems(manifests), p => p.Contains("reads key 'tls.pem' of Secret 'distgrad-tls'", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_field_the_model_does_not_have_fails_the_load()
     {

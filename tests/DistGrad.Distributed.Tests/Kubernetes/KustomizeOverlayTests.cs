@@ -1,3 +1,4 @@
+using DistGrad.Distributed.Security;
 using k8s.Models;
 
 namespace DistGrad.Distributed.Tests.Kubernetes;
@@ -123,7 +124,7 @@ public class KustomizeOverlayTests
 
     [RequiresProgramTheory(Overlays.Kubectl, Overlays.KubectlPackage)]
     [MemberData(nameof(Overlays.Names), MemberType = typeof(Overlays))]
-    public void Every_pod_mounts_the_optional_TLS_secret_read_only(string overlay)
+    public void Every_node_runs_mutual_TLS_from_the_files_of_the_mounted_Secret(string overlay)
     {
         var manifests = Overlays.Load(overlay);
 
@@ -133,7 +134,23 @@ public class KustomizeOverlayTests
             Assert.True(mount.ReadOnlyProperty, $"{w} mounts the TLS material writable");
             var secret = Assert.Single(w.Spec.Volumes, v => v.Name == mount.Name).Secret;
             Assert.Equal("distgrad-tls", secret?.SecretName);
-            Assert.True(secret?.Optional, $"{w} cannot start without Secret distgrad-tls");
+            Assert.True(secret?.Optional != true, $"{w} would start without Secret distgrad-tls, and fail");
+        });
+        Assert.All(ContainerCommandLine.All(manifests), line =>
+        {
+            var tls = line.Command == "train" ? line.ParseTrain().Tls : line.ParseWorker().Tls;
+            Assert.False(tls.Insecure, $"{line} runs --insecure");
+            Assert.Null(tls.Problem());
+
+            // A Secret volume holds one file per key, named as the key: the README's kubectl create secret --from-file=KEY=…
+            // must give every file a node reads, under the names `coordinator certs` writes.
+            Assert.True(OperatorSecrets.FromReadme().TryGetValue("distgrad-tls", out var keys), "the README does not create Secret distgrad-tls");
+            foreach (var file in new[] { tls.Certificate, tls.Key, tls.Authority })
+            {
+                Assert.Equal("/etc/distgrad/tls", Path.GetDirectoryName(file));
+                Assert.Contains(Path.GetFileName(file) ?? "", keys);
+                Assert.Contains(Path.GetFileName(file), new[] { CertificateFiles.Certificate, CertificateFiles.Key, CertificateFiles.Authority });
+            }
         });
     }
 

@@ -4,14 +4,16 @@ namespace DistGrad.Distributed.Tests.Kubernetes;
 
 /// <summary>
 /// Mounts name volumes the pod has; claims name ReadWriteMany PVCs of these manifests (several pods on several
-/// machines write one run directory); Secrets and ConfigMaps outside the manifests are optional, so pods start
-/// without them.
+/// machines write one run directory); a Secret outside the manifests is either optional or one the README tells the
+/// operator to create (<see cref="OperatorSecrets"/>) with every key the pod reads; ConfigMaps outside them are optional.
 /// </summary>
 internal static class VolumeChecks
 {
     public const string ReadWriteMany = "ReadWriteMany";
 
-    public static IEnumerable<string> Problems(RenderedManifests manifests)
+    public static IEnumerable<string> Problems(RenderedManifests manifests) => Problems(manifests, OperatorSecrets.FromReadme());
+
+    public static IEnumerable<string> Problems(RenderedManifests manifests, IReadOnlyDictionary<string, IReadOnlySet<string>> operatorSecrets)
     {
         foreach (var workload in manifests.Workloads)
         {
@@ -44,7 +46,20 @@ internal static class VolumeChecks
 
                 if (volume.Secret is { } secret && secret.Optional != true)
                 {
-                    yield return $"{workload}'s volume {volume.Name} needs Secret '{secret.SecretName}', which these manifests do not create: make it optional";
+                    if (!operatorSecrets.TryGetValue(secret.SecretName, out var keys))
+                    {
+                        yield return $"{workload}'s volume {volume.Name} needs Secret '{secret.SecretName}', which neither these manifests nor the README's kubectl commands create: make it optional or document it";
+                    }
+                    else
+                    {
+                        foreach (var item in secret.Items ?? [])
+                        {
+                            if (!keys.Contains(item.Key))
+                            {
+                                yield return $"{workload}'s volume {volume.Name} reads key '{item.Key}' of Secret '{secret.SecretName}', which the README does not put in it";
+                            }
+                        }
+                    }
                 }
 
                 if (volume.ConfigMap is { } map && map.Optional != true && manifests.ConfigMap(map.Name) == null)

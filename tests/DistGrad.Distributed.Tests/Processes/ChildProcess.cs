@@ -22,7 +22,7 @@ internal sealed class ChildProcess : IDisposable
         Assert.True(File.Exists(dll), $"{dll} is not built (build the solution first: dotnet build DistGrad.sln -c {Configuration})");
         string[] command = [.. launcher ?? [], "dotnet"];
         var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in DefaultTls(dll, args, environment).Concat(environment ?? new Dictionary<string, string>()))
         {
             start.Environment[name] = value;
         }
@@ -43,6 +43,17 @@ internal sealed class ChildProcess : IDisposable
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+    }
+
+    /// <summary>
+    /// A cluster node needs TLS material (or --insecure): every node a test starts gets the tests' cluster certificates
+    /// unless the test chose itself (--insecure, or DISTGRAD_TLS_* variables of its own, say a stranger's).
+    /// </summary>
+    private static Dictionary<string, string> DefaultTls(string dll, string[] args, IReadOnlyDictionary<string, string>? environment)
+    {
+        bool clusterNode = args.Contains("--cluster") || args.FirstOrDefault() == "worker" || Path.GetFileNameWithoutExtension(dll) == "node-host";
+        bool chosen = args.Contains("--insecure") || (environment?.Keys.Any(k => k.StartsWith("DISTGRAD_TLS_", StringComparison.Ordinal) || k == "DISTGRAD_INSECURE") ?? false);
+        return clusterNode && !chosen ? Security.TestCertificates.Environment(Security.TestCertificates.Cluster) : [];
     }
 
     /// <summary>Starts <paramref name="dll"/> with <paramref name="args"/>, adding <paramref name="environment"/> (null: none) to the inherited variables.</summary>
