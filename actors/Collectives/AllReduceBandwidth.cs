@@ -60,15 +60,16 @@ public static class AllReduceBandwidth
 
     /// <summary>
     /// Connects <paramref name="worldSize"/> ranks over loopback TCP in this process and measures each buffer
-    /// size in turn; returns rank 0's measurements.
+    /// size in turn; returns rank 0's measurements. <paramref name="options"/> chooses plain TCP (null) or mutual TLS.
     /// </summary>
-    public static async Task<IReadOnlyList<AllReduceBandwidthSample>> MeasureLoopbackAsync(int worldSize, IReadOnlyList<long> bytes, int warmups = 3, int iterations = 10, TimeSpan? timeout = null)
+    public static async Task<IReadOnlyList<AllReduceBandwidthSample>> MeasureLoopbackAsync(
+        int worldSize, IReadOnlyList<long> bytes, int warmups = 3, int iterations = 10, TimeSpan? timeout = null, TcpTransportOptions? options = null)
     {
         var limit = timeout ?? TimeSpan.FromSeconds(60);
         var listeners = Enumerable.Range(0, worldSize).Select(_ => TcpTransport.Listen(IPAddress.Loopback, 0)).ToArray();
         var endpoints = listeners.Select(l => l.LocalEndpoint).ToArray();
         string job = $"bandwidth-{Guid.NewGuid():N}";
-        var transports = await Task.WhenAll(listeners.Select((l, rank) => l.ConnectAsync(rank, endpoints, job, limit))).ConfigureAwait(false);
+        var transports = await Task.WhenAll(listeners.Select((l, rank) => l.ConnectAsync(rank, endpoints, job, limit, options: options))).ConfigureAwait(false);
         try
         {
             var group = Enumerable.Range(0, worldSize).ToArray();

@@ -43,6 +43,7 @@ public sealed class DistGradLogger : ReceiveActor
         var text = e.Message?.ToString() ?? string.Empty;
         return e is Error { Cause: { } cause } && cause.GetType().Name is "EndpointDisassociatedException" or "ShutDownAssociation" or "InvalidAssociation"
             || (e is Error { Cause: { } noSlot } && noSlot.Message.Contains(Placement.SlotAllocationStrategy.NoSlotMessage, StringComparison.Ordinal))
+            || (e is Error { Cause: { } dropped } && dropped.Message.StartsWith(Placement.SlotAllocationStrategy.DroppedMessage, StringComparison.Ordinal))
             || (e.LogSource?.Contains("/system/bootstrapCoordinator/contactPointProbe", StringComparison.Ordinal) == true && e is Warning or Error)
             || text.Contains("Disassociated", StringComparison.Ordinal)
             || text.Contains("Association with remote system", StringComparison.Ordinal)

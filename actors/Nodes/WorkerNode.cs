@@ -56,14 +56,18 @@ public sealed class WorkerNode : IAsyncDisposable
     /// <summary>Joins the cluster whose seed is <paramref name="seed"/> (when no seed nodes were configured).</summary>
     public void Join(Address seed) => Cluster.Get(System).Join(seed);
 
-    /// <summary>Leaves the cluster gracefully and waits until the cluster has removed this node (at most <paramref name="timeout"/>).</summary>
+    /// <summary>
+    /// Leaves the cluster gracefully and waits until the cluster has removed this node, at most <paramref name="timeout"/>:
+    /// a cluster that cannot converge (a lost member not yet downed) lets no one leave, and then the node is stopped
+    /// anyway by <see cref="DisposeAsync"/>.
+    /// </summary>
     public async Task LeaveAsync(TimeSpan timeout)
     {
         var cluster = Cluster.Get(System);
         var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberRemoved(() => removed.TrySetResult());
-        await cluster.LeaveAsync().WaitAsync(timeout).ConfigureAwait(false);
-        await Task.WhenAny(removed.Task, Task.Delay(timeout)).ConfigureAwait(false);
+        var left = cluster.LeaveAsync();
+        await Task.WhenAny(Task.WhenAll(left, removed.Task), Task.Delay(timeout)).ConfigureAwait(false);
     }
 
     /// <summary>Leaves the cluster gracefully (other nodes see it leave, not fail) and stops the system.</summary>

@@ -94,11 +94,13 @@ public sealed class RunDirectory : IJobObserver, IDisposable
         ["duration_ms"] = Math.Round(record.DurationMilliseconds, 3),
     }));
 
-    /// <summary>Writes summary.json for a finished job.</summary>
+    /// <summary>Writes summary.json for a job that ended: its figures, or (status "failed") the reason it failed.</summary>
     public void WriteSummary(JobOutcome outcome, JobSpec spec, double wallSeconds)
     {
         var summary = new Dictionary<string, object?>
         {
+            ["status"] = outcome.Succeeded ? "succeeded" : "failed",
+            ["error"] = outcome.Error,
             ["test_accuracy"] = outcome.TestAccuracy,
             ["final_loss"] = outcome.FinalLoss,
             ["steps"] = outcome.Steps,

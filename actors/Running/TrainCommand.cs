@@ -203,7 +203,7 @@ public static class TrainCommand
                             }
                             else
                             {
-                                completion.TrySetResult(JobOutcome.Failed($"{reason} (a standby; the job goes on at its coordinator)", 0, 0));
+                                completion.TrySetResult(JobOutcome.Failed($"{reason} (a standby; the job goes on at its coordinator)", 0, 0) with { RanElsewhere = true });
                             }
                         },
                         TaskScheduler.Default);
@@ -222,10 +222,12 @@ public static class TrainCommand
             var outcome = await completion.Task.ConfigureAwait(false);
             if (outcome.RanElsewhere)
             {
-                progress.OnPhase(outcome.Succeeded ? "the job finished on its coordinator" : $"the job ended on its coordinator: {outcome.Error}");
+                // The run directory's summary is its coordinator's to write.
+                progress.OnPhase(outcome.Succeeded ? "the job finished on its coordinator" : outcome.Error ?? "the job ended on its coordinator");
             }
-            else if (outcome.Succeeded)
+            else
             {
+                // A failed job writes its summary too, with the reason, so the run directory says how it ended.
                 run.WriteSummary(outcome, job, wall.Elapsed.TotalSeconds);
                 progress.Summary(outcome, run.Path, wall.Elapsed.TotalSeconds);
             }
@@ -237,6 +239,13 @@ public static class TrainCommand
             // Workers leave first and the coordinator's node stops before theirs, so no node sees another vanish.
             if (local != null)
             {
+                // An embedded node that was lost (and will not come back) blocks convergence, and so every leave,
+                // until the split-brain resolver downs it: this process owns the embedded cluster and downs it now.
+                foreach (var lost in Cluster.Get(system).State.Unreachable)
+                {
+                    Cluster.Get(system).Down(lost.Address);
+                }
+
                 await local.LeaveAsync().ConfigureAwait(false);
             }
 

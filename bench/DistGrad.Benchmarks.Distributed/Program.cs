@@ -1,7 +1,7 @@
 using System.Globalization;
 using DistGrad.Benchmarks.Distributed;
 
-// dotnet run --project bench/DistGrad.Benchmarks.Distributed -c Release -- allreduce [--world 2] [--sizes-mib 4,16,64] [--reps 10]
+// dotnet run --project bench/DistGrad.Benchmarks.Distributed -c Release -- allreduce [--world 2] [--sizes-mib 4,16,64] [--reps 10] [--tls]
 // dotnet run --project bench/DistGrad.Benchmarks.Distributed -c Release -- train [coordinator train options]
 // dotnet run --project bench/DistGrad.Benchmarks.Distributed -c Release -- checkpoint [DIR]
 // dotnet run --project bench/DistGrad.Benchmarks.Distributed -c Release -- pipeline [extra coordinator train options]
@@ -12,7 +12,7 @@ switch (args.FirstOrDefault())
         var world = int.Parse(Option("--world") ?? "2", CultureInfo.InvariantCulture);
         var sizes = (Option("--sizes-mib") ?? "4,16,64").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var reps = int.Parse(Option("--reps") ?? "10", CultureInfo.InvariantCulture);
-        await AllReduceCommand.RunAsync(world, sizes, reps);
+        await AllReduceCommand.RunAsync(world, sizes, reps, tls: args.Contains("--tls"));
         return 0;
     case "train":
         return await TrainingThroughput.RunAsync(args[1..]);
@@ -21,6 +21,6 @@ switch (args.FirstOrDefault())
     case "checkpoint":
         return CheckpointWriteBenchmark.Run(args.Length > 1 ? args[1] : null);
     default:
-        Console.Error.WriteLine("usage: DistGrad.Benchmarks.Distributed allreduce [--world N] [--sizes-mib 4,16,64] [--reps R] | train [coordinator train options] | checkpoint [DIR] | pipeline [train options]");
+        Console.Error.WriteLine("usage: DistGrad.Benchmarks.Distributed allreduce [--world N] [--sizes-mib 4,16,64] [--reps R] [--tls] | train [coordinator train options] | checkpoint [DIR] | pipeline [train options]");
         return 2;
 }

@@ -49,6 +49,8 @@ public class EmbeddedClusterTests
 
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "summary.json")));
         var s = summary.RootElement;
+        Assert.Equal("succeeded", s.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, s.GetProperty("error").ValueKind);
         Assert.Equal(6, s.GetProperty("steps").GetInt32());
         Assert.InRange(s.GetProperty("test_accuracy").GetDouble(), 0.3, 1.0);
         Assert.Equal(dataParallel, s.GetProperty("layout").GetProperty("data_parallel").GetInt32());
@@ -86,5 +88,13 @@ public class EmbeddedClusterTests
         Assert.Matches("worker rank [01]", outcome.Error);
         Assert.Matches("StepDone for step|RunStep|unreachable|left the cluster|stopped", outcome.Error);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
+
+        // The run directory says how the job ended, not only the exit code.
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "summary.json")));
+        var s = summary.RootElement;
+        Assert.Equal("failed", s.GetProperty("status").GetString());
+        Assert.Equal(outcome.Error, s.GetProperty("error").GetString());
+        Assert.InRange(s.GetProperty("steps").GetInt32(), 3, 100000);
+        Assert.Equal(JsonValueKind.Null, s.GetProperty("test_accuracy").ValueKind);
     }
 }

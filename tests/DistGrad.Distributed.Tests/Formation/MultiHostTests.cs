@@ -48,7 +48,7 @@ public class MultiHostTests
             Assert.Contains("done: 4 steps", coordinator.Output);
             foreach (var (worker, i) in workers.Select((w, i) => (w, i + 1)))
             {
-                Assert.Contains($"worker: joined as akka.tcp://distgrad@{NetworkHosts.Address(i)}:{AkkaPort}", worker.Output);
+                Assert.Contains($"worker: joined as akka.ssl.tcp://distgrad@{NetworkHosts.Address(i)}:{AkkaPort}", worker.Output);
             }
 
             var reference = SingleProcessReference.Train(TrainOptionsParser.Parse(Job).Spec, LocalReplicas.Train, 4);
@@ -81,7 +81,7 @@ public class MultiHostTests
         // Akka.Remote answers a node over the connection it opened, so whether the wrong node joins depends on who
         // dials first. Either it never joins (and says what it advertises) or its peers cannot reach its data plane
         // (and the job's failure names the address).
-        var joinFailure = $"this node advertises akka.tcp://distgrad@{NetworkHosts.Nobody}:{AkkaPort}";
+        var joinFailure = $"this node advertises akka.ssl.tcp://distgrad@{NetworkHosts.Nobody}:{AkkaPort}";
         var dataPlaneFailure = $"at {NetworkHosts.Nobody}:";
         wrong.WaitForExit(TimeSpan.FromSeconds(30));
         Assert.True(
@@ -107,7 +107,7 @@ public class MultiHostTests
         Assert.True(coordinator.WaitForExit(Limit), coordinator.Output);
         Assert.Equal(1, coordinator.ExitCode);
         var failure = coordinator.Output.Split('\n').First(l => l.Contains("cannot see the coordinator's run directory", StringComparison.Ordinal));
-        Assert.Contains($"on akka.tcp://distgrad@{NetworkHosts.Address(2)}:{AkkaPort} cannot run the job", failure);
+        Assert.Contains($"on akka.ssl.tcp://distgrad@{NetworkHosts.Address(2)}:{AkkaPort} cannot run the job", failure);
         Assert.Contains(run, failure);
         Assert.DoesNotContain("step 1/", coordinator.Output);
     }

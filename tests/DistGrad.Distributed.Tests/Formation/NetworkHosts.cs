@@ -19,7 +19,7 @@ internal sealed class NetworkHosts : IDisposable
         _id = (Environment.ProcessId % 100000).ToString(CultureInfo.InvariantCulture) + "x" + Interlocked.Increment(ref s_count).ToString(CultureInfo.InvariantCulture);
         try
         {
-            var bridge = Add("sw");
+            var bridge = _bridge = Add("sw");
             Ip("-n", bridge, "link", "add", "br0", "type", "bridge");
             Ip("-n", bridge, "link", "set", "br0", "up");
             for (int i = 0; i < hosts; i++)
@@ -44,6 +44,8 @@ internal sealed class NetworkHosts : IDisposable
 
     private static int s_count;
 
+    private readonly string _bridge = string.Empty;
+
     /// <summary>The hosts' namespace names, by index.</summary>
     public List<string> Hosts { get; } = [];
 
@@ -55,6 +57,15 @@ internal sealed class NetworkHosts : IDisposable
 
     /// <summary>The launcher that runs a program on host <paramref name="index"/>.</summary>
     public string[] On(int index) => ["ip", "netns", "exec", Hosts[index]];
+
+    /// <summary>
+    /// Cuts host <paramref name="index"/> off the network: its port on the bridge goes down, so its packets are lost
+    /// both ways (no reset, no refusal: what a failed switch or cable looks like), until <see cref="Heal"/>.
+    /// </summary>
+    public void Cut(int index) => Ip("-n", _bridge, "link", "set", "p" + index.ToString(CultureInfo.InvariantCulture), "down");
+
+    /// <summary>Connects host <paramref name="index"/> again after <see cref="Cut"/>.</summary>
+    public void Heal(int index) => Ip("-n", _bridge, "link", "set", "p" + index.ToString(CultureInfo.InvariantCulture), "up");
 
     public void Dispose()
     {

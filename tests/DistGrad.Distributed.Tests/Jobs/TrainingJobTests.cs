@@ -109,7 +109,7 @@ public class TrainingJobTests
 
         Assert.False(outcome.Succeeded);
         Assert.Equal(0, outcome.Steps);
-        Assert.Contains("worker rank 1 on akka.tcp://distgrad@127.0.0.1:", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains("worker rank 1 on akka.ssl.tcp://distgrad@127.0.0.1:", outcome.Error, StringComparison.Ordinal);
         Assert.Contains("built a different job (parameter 0: 0.weight[16,784] vs 0.weight[17,784])", outcome.Error, StringComparison.Ordinal);
         var expected = JobFingerprint.Of(job, options.Spec);
         Assert.Contains($"coordinator fingerprint {expected.Hash}", outcome.Error, StringComparison.Ordinal);

@@ -75,7 +75,7 @@ public class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
 
         Assert.True(coordinator.WaitForExit(Limit), "the coordinator hung:\n" + coordinator.Output);
         Assert.Equal(1, coordinator.ExitCode);
-        Assert.Matches(@"worker rank [01] on akka\.tcp://distgrad@127\.0\.0\.1:\d+ built a different job \(parameter 0: 0\.weight\[16,8\] vs 0\.weight\[24,8\]\)", coordinator.Output);
+        Assert.Matches(@"worker rank [01] on akka\.ssl\.tcp://distgrad@127\.0\.0\.1:\d+ built a different job \(parameter 0: 0\.weight\[16,8\] vs 0\.weight\[24,8\]\)", coordinator.Output);
         Assert.Matches("coordinator fingerprint [0-9a-f]{16} .*, worker's [0-9a-f]{16} ", coordinator.Output);
         Assert.DoesNotContain("step 1/", coordinator.Output, StringComparison.Ordinal);
     }

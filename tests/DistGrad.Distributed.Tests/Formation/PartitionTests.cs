@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using DistGrad.Distributed.Cli;
+using DistGrad.Distributed.Running;
+using DistGrad.Distributed.Tests.Cluster;
+using DistGrad.Distributed.Tests.Processes;
+using DistGrad.Distributed.Tests.Training;
+using Xunit.Abstractions;
+
+namespace DistGrad.Distributed.Tests.Formation;
+
+/// <summary>
+/// A network partition, not a crash: a busy worker's host is cut off the network for 30 s mid-run (its packets are
+/// lost, nothing is refused). The majority goes on without it from the last checkpoint, the cut-off node downs itself
+/// (the split-brain resolver's minority) instead of forming a cluster of its own, and the job ends byte-equal to a
+/// run that was never interrupted.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+[Trait("Category", "MultiHost")]
+public class PartitionTests(ITestOutputHelper log)
+{
+    private const int ManagementPort = 8558;
+    private const int AkkaPort = 4053;
+    private const int Steps = 600;
+    private static readonly TimeSpan Cut = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
+
+    private static readonly string[] Job =
+    [
+        "--data-parallel", "2", "--steps", $"{Steps}", "--batch-size", "32", "--seed", "17", "--clip-grad-norm", "1.0",
+        "--step-timeout", "10", "--no-eval", "--checkpoint-every", "10", "--checkpoint-keep", "2",
+    ];
+
+    [MultiHostFact]
+    public async Task A_worker_cut_off_for_30_s_is_downed_by_the_majority_and_the_job_ends_as_if_unbroken()
+    {
+        using var hosts = new NetworkHosts(4);
+        using var dir = new TempDirectory();
+        var contactPoints = string.Join(",", Enumerable.Range(0, 4).Select(i => $"{NetworkHosts.Address(i)}:{ManagementPort}"));
+        string[] Node(int i) =>
+        [
+            "--discovery", "config", "--contact-points", contactPoints, "--required-contact-points", "4",
+            "--hostname", NetworkHosts.Address(i), "--port", $"{AkkaPort}", "--management-port", $"{ManagementPort}", "--join-timeout", "60",
+        ];
+
+        var run = Path.Combine(dir.Path, "run");
+        // Placement orders nodes by address: hosts 1 and 2 get the ranks, host 3 is the spare the recovery uses.
+        var workers = Enumerable.Range(1, 3).Select(i => ChildProcess.StartThrough(hosts.On(i), "node-host", null, [.. Node(i), "--data-port", "7000-7001"])).ToList();
+        using var coordinator = ChildProcess.StartThrough(hosts.On(0), "coordinator", null, ["train", "--cluster", .. Node(0), "--worker-wait", "30", "--out", run, .. Job]);
+        try
+        {
+            Assert.True(WaitForStep(run, 40, coordinator), "training did not reach step 40:\n" + coordinator.Output);
+            hosts.Cut(1);
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                // The cut-off node sees the three others unreachable: as the minority it downs itself and stops.
+                Assert.True(workers[0].WaitForExit(Cut), $"the cut-off node still ran {Cut.TotalSeconds:0} s into the partition:\n" + workers[0].Output);
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"the cut-off node stopped itself {clock.Elapsed.TotalSeconds:0.0} s into the partition"));
+                var left = Cut - clock.Elapsed;
+                if (left > TimeSpan.Zero)
+                {
+                    Thread.Sleep(left);
+                }
+            }
+            finally
+            {
+                hosts.Heal(1);
+            }
+
+            Assert.True(coordinator.WaitForExit(Limit), "the job did not finish after the partition:\n" + coordinator.Output);
+            Assert.True(coordinator.ExitCode == 0, coordinator.Output + "\n--- cut-off node\n" + workers[0].Output);
+            Assert.Contains($"done: {Steps} steps", coordinator.Output, StringComparison.Ordinal);
+            Assert.Contains($"on akka.ssl.tcp://distgrad@{NetworkHosts.Address(1)}:{AkkaPort} became unreachable", coordinator.Output, StringComparison.Ordinal);
+            log.WriteLine(string.Join('\n', coordinator.Output.Split('\n').Where(l => l.StartsWith("[distgrad] recover", StringComparison.Ordinal))));
+
+            using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json"))))
+            {
+                Assert.Equal("succeeded", summary.RootElement.GetProperty("status").GetString());
+                Assert.Equal(1, summary.RootElement.GetProperty("recoveries").GetInt32());
+            }
+
+            // One line per step although the steps after the checkpoint ran twice, and nothing from the cut-off side.
+            var steps = File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt32());
+            Assert.Equal(Enumerable.Range(1, Steps), steps);
+            Assert.Equal(await Unbroken(), File.ReadAllBytes(Path.Combine(run, "final.safetensors")));
+        }
+        finally
+        {
+            workers.ForEach(w => w.Dispose());
+        }
+    }
+
+    /// <summary>The same job on the embedded cluster, never interrupted.</summary>
+    private static async Task<byte[]> Unbroken()
+    {
+        using var dir = new TempDirectory();
+        var outcome = await TrainCommand.RunAsync(TestJobs.Catalog, TrainOptionsParser.Parse([.. Job, "--local-nodes", "2", "--out", dir.Path]), TextWriter.Null, interactive: false);
+        Assert.True(outcome.Succeeded, outcome.Error);
+        return File.ReadAllBytes(Path.Combine(dir.Path, "final.safetensors"));
+    }
+
+    /// <summary>Waits until metrics.jsonl holds <paramref name="step"/> steps (false: the coordinator ended or time ran out).</summary>
+    private static bool WaitForStep(string runDirectory, int step, ChildProcess coordinator)
+    {
+        var path = Path.Combine(runDirectory, "metrics.jsonl");
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < Limit && !coordinator.HasExited)
+        {
+            if (File.Exists(path))
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var reader = new StreamReader(stream);
+                if (reader.ReadToEnd().Count(c => c == '\n') >= step)
+                {
+                    return true;
+                }
+            }
+
+            Thread.Sleep(20);
+        }
+
+        return false;
+    }
+}
