@@ -22,6 +22,9 @@ namespace DistGrad.Distributed.Coordination;
 public sealed partial class CoordinatorActor
 {
     private readonly CheckpointStore? _store;
+
+    /// <summary>This coordinator's claim on the checkpoint root (<see cref="CoordinatorEpoch"/>; 0 without checkpoints).</summary>
+    private long _epoch;
     private int _attempt;
     private int _restarts;
     private string? _restoreDirectory;
@@ -153,6 +156,19 @@ public sealed partial class CoordinatorActor
         Timers.StartSingleTimer(DeadlineTimer, new Deadline(_awaited), _settings.WorkerWaitTimeout);
     }
 
+    /// <summary>
+    /// A newer coordinator owns the run directory: stop this attempt's workers and end here without a word to the
+    /// job's other coordinator processes (the newest of them runs the job now) and without writing the run directory.
+    /// </summary>
+    private void StandDown(string reason)
+    {
+        _ended = true;
+        _log.Warning("job {0}: {1}", _jobId, reason);
+        Tell(new StopJob(AttemptId));
+        _completion.TrySetResult(JobOutcome.Failed(reason, (int)_step, _hosts.Count) with { Recoveries = _restarts, RanElsewhere = true });
+        Context.Stop(Self);
+    }
+
     /// <summary>Asks the coordinator for a checkpoint after its next step (coordinator train handles SIGHUP with it).</summary>
     public sealed class CheckpointNow
     {
@@ -189,10 +205,21 @@ public sealed partial class CoordinatorActor
         }
 
         var clock = Stopwatch.StartNew();
-        var metadata = new Dictionary<string, string>(CheckpointIdentity.Of(_spec)) { ["job_id"] = _jobId };
+        var metadata = new Dictionary<string, string>(CheckpointIdentity.Of(_spec))
+        {
+            ["job_id"] = _jobId,
+            [CoordinatorEpoch.MetadataKey] = _epoch.ToString(CultureInfo.InvariantCulture),
+        };
         try
         {
-            _store!.Commit(step, _spec.WorldSize, shards!, metadata);
+            // A coordinator that was cut off while its standby took over must not write over the standby's checkpoints.
+            CoordinatorEpoch.ThrowIfFenced(_store!.Root, _epoch);
+            _store.Commit(step, _spec.WorldSize, shards!, metadata);
+        }
+        catch (CoordinatorFencedException e)
+        {
+            StandDown(e.Message);
+            return false;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {

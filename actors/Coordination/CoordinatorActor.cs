@@ -86,6 +86,19 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        if (_store != null)
+        {
+            try
+            {
+                _epoch = CoordinatorEpoch.Claim(_store.Root);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Fail($"could not claim the checkpoint directory {_store.Root} for this coordinator: {e.Message}");
+                return;
+            }
+        }
+
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.MemberRemoved));
         _observer.OnPhase($"waiting for {_spec.WorldSize} worker slot(s)");
         Timers.StartSingleTimer(DeadlineTimer, new Deadline(_awaited), _settings.WorkerWaitTimeout);

@@ -20,9 +20,8 @@ namespace DistGrad.Distributed.Tests.Formation;
 [Trait("Category", "MultiHost")]
 public class PartitionTests(ITestOutputHelper log)
 {
-    private const int ManagementPort = 8558;
     private const int AkkaPort = 4053;
-    private const int Steps = 600;
+    private const int Steps = 800;
     private static readonly TimeSpan Cut = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
 
@@ -37,19 +36,20 @@ public class PartitionTests(ITestOutputHelper log)
     {
         using var hosts = new NetworkHosts(4);
         using var dir = new TempDirectory();
-        var contactPoints = string.Join(",", Enumerable.Range(0, 4).Select(i => $"{NetworkHosts.Address(i)}:{ManagementPort}"));
-        string[] Node(int i) =>
-        [
-            "--discovery", "config", "--contact-points", contactPoints, "--required-contact-points", "4",
-            "--hostname", NetworkHosts.Address(i), "--port", $"{AkkaPort}", "--management-port", $"{ManagementPort}", "--join-timeout", "60",
-        ];
-
+        var seed = $"akka.tcp://distgrad@{NetworkHosts.Address(0)}:{AkkaPort}";
+        string[] Node(int i) => ["--seed-nodes", seed, "--hostname", NetworkHosts.Address(i), "--port", $"{AkkaPort}", "--join-timeout", "60"];
         var run = Path.Combine(dir.Path, "run");
-        // Placement orders nodes by address: hosts 1 and 2 get the ranks, host 3 is the spare the recovery uses.
-        var workers = Enumerable.Range(1, 3).Select(i => ChildProcess.StartThrough(hosts.On(i), "node-host", null, [.. Node(i), "--data-port", "7000-7001"])).ToList();
-        using var coordinator = ChildProcess.StartThrough(hosts.On(0), "coordinator", null, ["train", "--cluster", .. Node(0), "--worker-wait", "30", "--out", run, .. Job]);
+
+        // The coordinator first (it is the seed); hosts 1 and 2 take the ranks; host 3 joins once they are placed, as
+        // the spare the recovery uses.
+        using var coordinator = ChildProcess.StartThrough(hosts.On(0), "coordinator", null, ["train", "--cluster", .. Node(0), "--worker-wait", "60", "--out", run, .. Job]);
+        Assert.True(coordinator.WaitForOutput("waiting for", Limit), "the coordinator did not start:\n" + coordinator.Output);
+        var workers = Enumerable.Range(1, 2).Select(i => ChildProcess.StartThrough(hosts.On(i), "node-host", null, [.. Node(i), "--data-port", "7000-7001"])).ToList();
         try
         {
+            Assert.True(coordinator.WaitForOutput("starting workers", Limit), "the coordinator did not place its workers:\n" + coordinator.Output);
+            workers.Add(ChildProcess.StartThrough(hosts.On(3), "node-host", null, [.. Node(3), "--data-port", "7000-7001"]));
+            Assert.True(workers[2].WaitForOutput("joined as", Limit), "the spare did not join:\n" + workers[2].Output);
             Assert.True(WaitForStep(run, 40, coordinator), "training did not reach step 40:\n" + coordinator.Output);
             hosts.Cut(1);
             var clock = Stopwatch.StartNew();
