@@ -36,59 +36,91 @@ public class PartitionTests(ITestOutputHelper log)
     {
         using var hosts = new NetworkHosts(4);
         using var dir = new TempDirectory();
-        var seed = $"akka.tcp://distgrad@{NetworkHosts.Address(0)}:{AkkaPort}";
-        string[] Node(int i) => ["--seed-nodes", seed, "--hostname", NetworkHosts.Address(i), "--port", $"{AkkaPort}", "--join-timeout", "60"];
-        var run = Path.Combine(dir.Path, "run");
-
-        // The coordinator first (it is the seed); hosts 1 and 2 take the ranks; host 3 joins once they are placed, as
-        // the spare the recovery uses.
-        using var coordinator = ChildProcess.StartThrough(hosts.On(0), "coordinator", null, ["train", "--cluster", .. Node(0), "--worker-wait", "60", "--out", run, .. Job]);
-        Assert.True(coordinator.WaitForOutput("waiting for", Limit), "the coordinator did not start:\n" + coordinator.Output);
-        var workers = Enumerable.Range(1, 2).Select(i => ChildProcess.StartThrough(hosts.On(i), "node-host", null, [.. Node(i), "--data-port", "7000-7001"])).ToList();
+        using var cluster = StartCluster(hosts, dir.Path);
+        hosts.Cut(1);
+        var clock = Stopwatch.StartNew();
         try
         {
-            Assert.True(coordinator.WaitForOutput("starting workers", Limit), "the coordinator did not place its workers:\n" + coordinator.Output);
-            workers.Add(ChildProcess.StartThrough(hosts.On(3), "node-host", null, [.. Node(3), "--data-port", "7000-7001"]));
-            Assert.True(workers[2].WaitForOutput("joined as", Limit), "the spare did not join:\n" + workers[2].Output);
-            Assert.True(WaitForStep(run, 40, coordinator), "training did not reach step 40:\n" + coordinator.Output);
-            hosts.Cut(1);
-            var clock = Stopwatch.StartNew();
-            try
+            // The cut-off node sees the three others unreachable: as the minority it downs itself and stops.
+            Assert.True(cluster.Workers[0].WaitForExit(Cut), $"the cut-off node still ran {Cut.TotalSeconds:0} s into the partition:\n" + cluster.Workers[0].Output);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"the cut-off node stopped itself {clock.Elapsed.TotalSeconds:0.0} s into the partition"));
+            var left = Cut - clock.Elapsed;
+            if (left > TimeSpan.Zero)
             {
-                // The cut-off node sees the three others unreachable: as the minority it downs itself and stops.
-                Assert.True(workers[0].WaitForExit(Cut), $"the cut-off node still ran {Cut.TotalSeconds:0} s into the partition:\n" + workers[0].Output);
-                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"the cut-off node stopped itself {clock.Elapsed.TotalSeconds:0.0} s into the partition"));
-                var left = Cut - clock.Elapsed;
-                if (left > TimeSpan.Zero)
-                {
-                    Thread.Sleep(left);
-                }
+                Thread.Sleep(left);
             }
-            finally
-            {
-                hosts.Heal(1);
-            }
-
-            Assert.True(coordinator.WaitForExit(Limit), "the job did not finish after the partition:\n" + coordinator.Output);
-            Assert.True(coordinator.ExitCode == 0, coordinator.Output + "\n--- cut-off node\n" + workers[0].Output);
-            Assert.Contains($"done: {Steps} steps", coordinator.Output, StringComparison.Ordinal);
-            Assert.Contains($"on akka.ssl.tcp://distgrad@{NetworkHosts.Address(1)}:{AkkaPort} became unreachable", coordinator.Output, StringComparison.Ordinal);
-            log.WriteLine(string.Join('\n', coordinator.Output.Split('\n').Where(l => l.StartsWith("[distgrad] recover", StringComparison.Ordinal))));
-
-            using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json"))))
-            {
-                Assert.Equal("succeeded", summary.RootElement.GetProperty("status").GetString());
-                Assert.Equal(1, summary.RootElement.GetProperty("recoveries").GetInt32());
-            }
-
-            // One line per step although the steps after the checkpoint ran twice, and nothing from the cut-off side.
-            var steps = File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt32());
-            Assert.Equal(Enumerable.Range(1, Steps), steps);
-            Assert.Equal(await Unbroken(), File.ReadAllBytes(Path.Combine(run, "final.safetensors")));
         }
         finally
         {
-            workers.ForEach(w => w.Dispose());
+            hosts.Heal(1);
+        }
+
+        await AssertEndsAsUnbroken(cluster);
+    }
+
+    /// <summary>
+    /// The coordinator on host 0 (the seed), workers on hosts 1 and 2 (placement orders nodes by address: they take
+    /// the ranks), and host 3 joined once they are placed, as the spare a recovery uses; returns at step 40.
+    /// </summary>
+    private static Nodes StartCluster(NetworkHosts hosts, string directory)
+    {
+        var seed = $"akka.tcp://distgrad@{NetworkHosts.Address(0)}:{AkkaPort}";
+        string[] Node(int i) => ["--seed-nodes", seed, "--hostname", NetworkHosts.Address(i), "--port", $"{AkkaPort}", "--join-timeout", "60"];
+        var run = Path.Combine(directory, "run");
+        var coordinator = ChildProcess.StartThrough(hosts.On(0), "coordinator", null, ["train", "--cluster", .. Node(0), "--worker-wait", "60", "--out", run, .. Job]);
+        var nodes = new Nodes(coordinator, run);
+        try
+        {
+            Assert.True(coordinator.WaitForOutput("waiting for", Limit), "the coordinator did not start:\n" + coordinator.Output);
+            nodes.Workers.AddRange(Enumerable.Range(1, 2).Select(i => ChildProcess.StartThrough(hosts.On(i), "node-host", null, [.. Node(i), "--data-port", "7000-7001"])));
+            Assert.True(coordinator.WaitForOutput("starting workers", Limit), "the coordinator did not place its workers:\n" + coordinator.Output);
+            nodes.Workers.Add(ChildProcess.StartThrough(hosts.On(3), "node-host", null, [.. Node(3), "--data-port", "7000-7001"]));
+            Assert.True(nodes.Workers[2].WaitForOutput("joined as", Limit), "the spare did not join:\n" + nodes.Workers[2].Output);
+            Assert.True(WaitForStep(run, 40, coordinator), "training did not reach step 40:\n" + coordinator.Output);
+            return nodes;
+        }
+        catch
+        {
+            nodes.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The job recovered once, away from host 1, and ended with the parameters of a run that was never interrupted.</summary>
+    private async Task AssertEndsAsUnbroken(Nodes cluster)
+    {
+        var coordinator = cluster.Coordinator;
+        Assert.True(coordinator.WaitForExit(Limit), "the job did not finish:\n" + coordinator.Output);
+        Assert.True(coordinator.ExitCode == 0, coordinator.Output + "\n--- host 1\n" + cluster.Workers[0].Output);
+        Assert.Contains($"done: {Steps} steps", coordinator.Output, StringComparison.Ordinal);
+        Assert.Contains($"on akka.ssl.tcp://distgrad@{NetworkHosts.Address(1)}:{AkkaPort} became unreachable", coordinator.Output, StringComparison.Ordinal);
+        log.WriteLine(string.Join('\n', coordinator.Output.Split('\n').Where(l => l.StartsWith("[distgrad] recover", StringComparison.Ordinal))));
+
+        using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(cluster.Run, "summary.json"))))
+        {
+            Assert.Equal("succeeded", summary.RootElement.GetProperty("status").GetString());
+            Assert.Equal(1, summary.RootElement.GetProperty("recoveries").GetInt32());
+        }
+
+        // One line per step although the steps after the checkpoint ran twice, and nothing from the cut-off side.
+        var steps = File.ReadAllLines(Path.Combine(cluster.Run, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt32());
+        Assert.Equal(Enumerable.Range(1, Steps), steps);
+        Assert.Equal(await Unbroken(), File.ReadAllBytes(Path.Combine(cluster.Run, "final.safetensors")));
+    }
+
+    /// <summary>The processes of one test's cluster, stopped together.</summary>
+    private sealed class Nodes(ChildProcess coordinator, string run) : IDisposable
+    {
+        public ChildProcess Coordinator { get; } = coordinator;
+
+        public string Run { get; } = run;
+
+        public List<ChildProcess> Workers { get; } = [];
+
+        public void Dispose()
+        {
+            Workers.ForEach(w => w.Dispose());
+            Coordinator.Dispose();
         }
     }
 

@@ -130,19 +130,13 @@ public class NodeCertificatesTests
     {
         public static void Check(string program, string[] args)
         {
-            var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in args)
-            {
-                start.ArgumentList.Add(a);
-            }
-
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)} failed: {output}");
+            var (exitCode, output) = Execute(program, args);
+            Assert.True(exitCode == 0, $"{program} {string.Join(' ', args)} failed: {output}");
         }
 
-        public static string Run(string program, params string[] args)
+        public static string Run(string program, params string[] args) => Execute(program, args).Output;
+
+        private static (int ExitCode, string Output) Execute(string program, string[] args)
         {
             var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var a in args)
@@ -153,7 +147,7 @@ public class NodeCertificatesTests
             using var process = Process.Start(start)!;
             var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
             process.WaitForExit();
-            return output;
+            return (process.ExitCode, output);
         }
     }
 }
