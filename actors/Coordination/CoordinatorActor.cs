@@ -115,7 +115,25 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     {
         _cluster.Unsubscribe(Self);
         _stepActivity?.Dispose();
-        _completion.TrySetResult(JobOutcome.Failed("the coordinator stopped before the job ended", (int)_step, _hosts.Count));
+        // Stopped because its node was downed (cut off from the majority): when a newer coordinator has claimed the run
+        // directory meanwhile, the job goes on there, and the run directory is that coordinator's to write.
+        var newer = _store is { } store && _epoch > 0 ? NewestEpoch(store.Root) : 0;
+        _completion.TrySetResult(newer > _epoch
+            ? JobOutcome.Failed($"the coordinator stopped before the job ended; a newer coordinator (epoch {newer}) runs it", (int)_step, _hosts.Count) with { RanElsewhere = true }
+            : JobOutcome.Failed("the coordinator stopped before the job ended", (int)_step, _hosts.Count));
+    }
+
+    /// <summary>The newest claim on the checkpoint root, or 0 where it cannot be read (storage gone with the partition).</summary>
+    private static long NewestEpoch(string root)
+    {
+        try
+        {
+            return CoordinatorEpoch.Newest(root);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
     }
 
     private void WaitingForSlots()

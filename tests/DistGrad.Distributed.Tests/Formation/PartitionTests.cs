@@ -11,10 +11,10 @@ using Xunit.Abstractions;
 namespace DistGrad.Distributed.Tests.Formation;
 
 /// <summary>
-/// A network partition, not a crash: a busy worker's host is cut off the network for 30 s mid-run (its packets are
-/// lost, nothing is refused). The majority goes on without it from the last checkpoint, the cut-off node downs itself
-/// (the split-brain resolver's minority) instead of forming a cluster of its own, and the job ends byte-equal to a
-/// run that was never interrupted.
+/// Network partitions, not crashes: a busy worker's host, or the coordinator's, is cut off the network for 30 s mid-run
+/// (its packets are lost, nothing is refused). The majority goes on without it from the last checkpoint (on the spare
+/// worker, or under the standby coordinator), the cut-off node downs itself (the split-brain resolver's minority)
+/// instead of forming a cluster of its own, and the job ends byte-equal to a run that was never interrupted.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 [Trait("Category", "MultiHost")]
@@ -56,6 +56,60 @@ public class PartitionTests(ITestOutputHelper log)
         }
 
         await AssertEndsAsUnbroken(cluster);
+    }
+
+    [MultiHostFact]
+    public async Task A_coordinator_cut_off_for_30_s_is_replaced_by_its_standby_and_commits_nothing_after_it()
+    {
+        using var hosts = new NetworkHosts(4);
+        using var dir = new TempDirectory();
+        var seed = $"akka.tcp://distgrad@{NetworkHosts.Address(0)}:{AkkaPort}";
+        string[] Node(int i) => ["--seed-nodes", seed, "--hostname", NetworkHosts.Address(i), "--port", $"{AkkaPort}", "--join-timeout", "60"];
+        var run = Path.Combine(dir.Path, "run");
+        using var coordinator = ChildProcess.StartThrough(hosts.On(0), "coordinator", null, ["train", "--cluster", .. Node(0), "--worker-wait", "60", "--out", run, .. Job]);
+        Assert.True(coordinator.WaitForOutput("waiting for", Limit), "the coordinator did not start:\n" + coordinator.Output);
+        using var standby = ChildProcess.StartThrough(hosts.On(1), "coordinator", null, ["train", "--cluster", "--standby", .. Node(1), "--worker-wait", "60", "--out", run, .. Job]);
+        Assert.True(standby.WaitForOutput("standing by", Limit), "the standby did not start:\n" + standby.Output);
+        var workers = Enumerable.Range(2, 2).Select(i => ChildProcess.StartThrough(hosts.On(i), "node-host", null, [.. Node(i), "--data-port", "7000-7001"])).ToList();
+        try
+        {
+            Assert.True(WaitForStep(run, 40, coordinator), "training did not reach step 40:\n" + coordinator.Output);
+            hosts.Cut(0);
+            try
+            {
+                // The majority (standby and workers) downs the coordinator's node; cut off alone, it downs itself too.
+                Assert.True(coordinator.WaitForExit(Cut), $"the cut-off coordinator still ran {Cut.TotalSeconds:0} s into the partition:\n" + coordinator.Output);
+                Assert.True(standby.WaitForOutput("resumed from the checkpoint of step", Cut), "the standby did not take over:\n" + standby.Output);
+            }
+            finally
+            {
+                hosts.Heal(0);
+            }
+
+            Assert.True(standby.WaitForExit(Limit), "the standby did not finish the job:\n" + standby.Output);
+            Assert.True(standby.ExitCode == 0, standby.Output);
+            Assert.Contains($"done: {Steps} steps", standby.Output, StringComparison.Ordinal);
+            Assert.NotEqual(0, coordinator.ExitCode);
+
+            // Every checkpoint left is the standby's (epoch 2), and the run ends as if never interrupted.
+            var manifests = Directory.GetFiles(Path.Combine(run, "checkpoints"), "checkpoint.json", SearchOption.AllDirectories);
+            Assert.NotEmpty(manifests);
+            Assert.All(manifests, m =>
+            {
+                using var manifest = JsonDocument.Parse(File.ReadAllText(m));
+                Assert.Equal("2", manifest.RootElement.GetProperty("metadata").GetProperty(DistGrad.Distributed.Checkpoints.CoordinatorEpoch.MetadataKey).GetString());
+            });
+            using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json"))))
+            {
+                Assert.Equal("succeeded", summary.RootElement.GetProperty("status").GetString());
+            }
+
+            Assert.Equal(await Unbroken(), File.ReadAllBytes(Path.Combine(run, "final.safetensors")));
+        }
+        finally
+        {
+            workers.ForEach(w => w.Dispose());
+        }
     }
 
     /// <summary>
