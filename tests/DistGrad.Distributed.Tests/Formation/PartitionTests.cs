@@ -63,52 +63,106 @@ public class PartitionTests(ITestOutputHelper log)
     {
         using var hosts = new NetworkHosts(4);
         using var dir = new TempDirectory();
-        var seed = $"akka.tcp://distgrad@{NetworkHosts.Address(0)}:{AkkaPort}";
-        string[] Node(int i) => ["--seed-nodes", seed, "--hostname", NetworkHosts.Address(i), "--port", $"{AkkaPort}", "--join-timeout", "60"];
-        var run = Path.Combine(dir.Path, "run");
-        using var coordinator = ChildProcess.StartThrough(hosts.On(0), "coordinator", null, ["train", "--cluster", .. Node(0), "--worker-wait", "60", "--out", run, .. Job]);
-        Assert.True(coordinator.WaitForOutput("waiting for", Limit), "the coordinator did not start:\n" + coordinator.Output);
-        using var standby = ChildProcess.StartThrough(hosts.On(1), "coordinator", null, ["train", "--cluster", "--standby", .. Node(1), "--worker-wait", "60", "--out", run, .. Job]);
-        Assert.True(standby.WaitForOutput("standing by", Limit), "the standby did not start:\n" + standby.Output);
-        var workers = Enumerable.Range(2, 2).Select(i => ChildProcess.StartThrough(hosts.On(i), "node-host", null, [.. Node(i), "--data-port", "7000-7001"])).ToList();
+        using var cluster = StartWithStandby(hosts, dir.Path);
+        hosts.Cut(0);
         try
         {
-            Assert.True(WaitForStep(run, 40, coordinator), "training did not reach step 40:\n" + coordinator.Output);
-            hosts.Cut(0);
-            try
-            {
-                // The majority (standby and workers) downs the coordinator's node; cut off alone, it downs itself too.
-                Assert.True(coordinator.WaitForExit(Cut), $"the cut-off coordinator still ran {Cut.TotalSeconds:0} s into the partition:\n" + coordinator.Output);
-                Assert.True(standby.WaitForOutput("resumed from the checkpoint of step", Cut), "the standby did not take over:\n" + standby.Output);
-            }
-            finally
-            {
-                hosts.Heal(0);
-            }
-
-            Assert.True(standby.WaitForExit(Limit), "the standby did not finish the job:\n" + standby.Output);
-            Assert.True(standby.ExitCode == 0, standby.Output);
-            Assert.Contains($"done: {Steps} steps", standby.Output, StringComparison.Ordinal);
-            Assert.NotEqual(0, coordinator.ExitCode);
-
-            // Every checkpoint left is the standby's (epoch 2), and the run ends as if never interrupted.
-            var manifests = Directory.GetFiles(Path.Combine(run, "checkpoints"), "checkpoint.json", SearchOption.AllDirectories);
-            Assert.NotEmpty(manifests);
-            Assert.All(manifests, m =>
-            {
-                using var manifest = JsonDocument.Parse(File.ReadAllText(m));
-                Assert.Equal("2", manifest.RootElement.GetProperty("metadata").GetProperty(DistGrad.Distributed.Checkpoints.CoordinatorEpoch.MetadataKey).GetString());
-            });
-            using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json"))))
-            {
-                Assert.Equal("succeeded", summary.RootElement.GetProperty("status").GetString());
-            }
-
-            Assert.Equal(await Unbroken(), File.ReadAllBytes(Path.Combine(run, "final.safetensors")));
+            // The majority (standby and workers) downs the coordinator's node; cut off alone, it downs itself too.
+            Assert.True(cluster.Coordinator.WaitForExit(Cut), $"the cut-off coordinator still ran {Cut.TotalSeconds:0} s into the partition:\n" + cluster.Coordinator.Output);
+            Assert.True(cluster.Standby.WaitForOutput("resumed from the checkpoint of step", Cut), "the standby did not take over:\n" + cluster.Standby.Output);
         }
         finally
         {
-            workers.ForEach(w => w.Dispose());
+            hosts.Heal(0);
+        }
+
+        await AssertTheStandbyEndedTheJob(cluster);
+    }
+
+    [MultiHostFact]
+    public async Task A_coordinator_frozen_while_its_standby_took_over_is_fenced_when_it_wakes()
+    {
+        using var hosts = new NetworkHosts(4);
+        using var dir = new TempDirectory();
+        using var cluster = StartWithStandby(hosts, dir.Path);
+
+        // SIGSTOP: its port still accepts connections (nothing proves it dead), so the split-brain resolver downs it.
+        cluster.Coordinator.Signal("STOP");
+        try
+        {
+            Assert.True(cluster.Standby.WaitForOutput("resumed from the checkpoint of step", Cut), "the standby did not take over:\n" + cluster.Standby.Output);
+        }
+        finally
+        {
+            cluster.Coordinator.Signal("CONT");
+        }
+
+        Assert.True(cluster.Coordinator.WaitForExit(Limit), "the woken coordinator did not stop:\n" + cluster.Coordinator.Output);
+        Assert.NotEqual(0, cluster.Coordinator.ExitCode);
+        Assert.Contains("newer coordinator (epoch 2)", cluster.Coordinator.Output, StringComparison.Ordinal);
+        await AssertTheStandbyEndedTheJob(cluster);
+    }
+
+    /// <summary>A coordinator (host 0, the seed), its standby (host 1) and two workers (hosts 2, 3); returns at step 40.</summary>
+    private static StandbyNodes StartWithStandby(NetworkHosts hosts, string directory)
+    {
+        var seed = $"akka.tcp://distgrad@{NetworkHosts.Address(0)}:{AkkaPort}";
+        string[] Node(int i) => ["--seed-nodes", seed, "--hostname", NetworkHosts.Address(i), "--port", $"{AkkaPort}", "--join-timeout", "60"];
+        var run = Path.Combine(directory, "run");
+        var coordinator = ChildProcess.StartThrough(hosts.On(0), "coordinator", null, ["train", "--cluster", .. Node(0), "--worker-wait", "60", "--out", run, .. Job]);
+        var standby = ChildProcess.StartThrough(hosts.On(1), "coordinator", null, ["train", "--cluster", "--standby", .. Node(1), "--worker-wait", "60", "--out", run, .. Job]);
+        var nodes = new StandbyNodes(new Nodes(coordinator, run), standby);
+        try
+        {
+            Assert.True(coordinator.WaitForOutput("waiting for", Limit), "the coordinator did not start:\n" + coordinator.Output);
+            Assert.True(standby.WaitForOutput("standing by", Limit), "the standby did not start:\n" + standby.Output);
+            nodes.Cluster.Workers.AddRange(Enumerable.Range(2, 2).Select(i => ChildProcess.StartThrough(hosts.On(i), "node-host", null, [.. Node(i), "--data-port", "7000-7001"])));
+            Assert.True(WaitForStep(run, 40, coordinator), "training did not reach step 40:\n" + coordinator.Output);
+            return nodes;
+        }
+        catch
+        {
+            nodes.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The standby finished the job; every checkpoint left is its own (epoch 2); the result is an unbroken run's.</summary>
+    private static async Task AssertTheStandbyEndedTheJob(StandbyNodes nodes)
+    {
+        var standby = nodes.Standby;
+        Assert.True(standby.WaitForExit(Limit), "the standby did not finish the job:\n" + standby.Output);
+        Assert.True(standby.ExitCode == 0, standby.Output);
+        Assert.Contains($"done: {Steps} steps", standby.Output, StringComparison.Ordinal);
+        var run = nodes.Cluster.Run;
+        var manifests = Directory.GetFiles(Path.Combine(run, "checkpoints"), "checkpoint.json", SearchOption.AllDirectories);
+        Assert.NotEmpty(manifests);
+        Assert.All(manifests, m =>
+        {
+            using var manifest = JsonDocument.Parse(File.ReadAllText(m));
+            Assert.Equal("2", manifest.RootElement.GetProperty("metadata").GetProperty(DistGrad.Distributed.Checkpoints.CoordinatorEpoch.MetadataKey).GetString());
+        });
+        using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json"))))
+        {
+            Assert.Equal("succeeded", summary.RootElement.GetProperty("status").GetString());
+        }
+
+        Assert.Equal(await Unbroken(), File.ReadAllBytes(Path.Combine(run, "final.safetensors")));
+    }
+
+    /// <summary>A cluster with a standby coordinator, stopped together.</summary>
+    private sealed class StandbyNodes(Nodes cluster, ChildProcess standby) : IDisposable
+    {
+        public Nodes Cluster { get; } = cluster;
+
+        public ChildProcess Coordinator => Cluster.Coordinator;
+
+        public ChildProcess Standby { get; } = standby;
+
+        public void Dispose()
+        {
+            Standby.Dispose();
+            Cluster.Dispose();
         }
     }
 
