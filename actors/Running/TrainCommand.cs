@@ -239,13 +239,6 @@ public static class TrainCommand
             // Workers leave first and the coordinator's node stops before theirs, so no node sees another vanish.
             if (local != null)
             {
-                // An embedded node that was lost (and will not come back) blocks convergence, and so every leave,
-                // until the split-brain resolver downs it: this process owns the embedded cluster and downs it now.
-                foreach (var lost in Cluster.Get(system).State.Unreachable)
-                {
-                    Cluster.Get(system).Down(lost.Address);
-                }
-
                 await local.LeaveAsync().ConfigureAwait(false);
             }
 
